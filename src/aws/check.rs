@@ -1,0 +1,234 @@
+//! Re-check: STS `GetCallerIdentity` for exactly one named profile.
+//!
+//! The files are examined first (parse errors, unknown names, incomplete
+//! profiles, missing SSO sign-in), so the network is asked only when they
+//! are sound. The SDK then gets the filtered environment of [`AwsEnv`], so
+//! the profile's own credentials are used whatever the process has set.
+
+use super::diagnose::{self, Diagnosis, Failure, SdkFailure, Stage, Subject};
+use super::env::AwsEnv;
+use super::profiles::{self, Discovery, Kind};
+use super::sso_cache::{self, TokenStatus};
+use crate::aws::profile_name::ProfileName;
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::http::Response as HttpResponse;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use serde::Serialize;
+use std::time::{Duration, Instant, SystemTime};
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// STS needs a region to pick an endpoint; the CLI falls back to the
+/// global endpoint in us-east-1 when a profile names none.
+const FALLBACK_REGION: &str = "us-east-1";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Passed(Identity),
+    Failed(Diagnosis),
+}
+
+#[derive(Clone, Debug)]
+pub struct CheckReport {
+    pub profile: String,
+    pub kind: Option<Kind>,
+    pub outcome: Outcome,
+    pub warnings: Vec<Diagnosis>,
+    pub elapsed: Duration,
+    pub finished_at: SystemTime,
+}
+
+impl CheckReport {
+    pub fn passed(&self) -> bool {
+        matches!(self.outcome, Outcome::Passed(_))
+    }
+    pub fn identity(&self) -> Option<&Identity> {
+        match &self.outcome {
+            Outcome::Passed(id) => Some(id),
+            Outcome::Failed(_) => None,
+        }
+    }
+    pub fn diagnosis(&self) -> Option<&Diagnosis> {
+        match &self.outcome {
+            Outcome::Failed(d) => Some(d),
+            Outcome::Passed(_) => None,
+        }
+    }
+}
+
+/// Check one profile. Never panics and never returns without a verdict:
+/// the whole check, file reading included, is bounded by `timeout`.
+pub async fn check_profile(name: &ProfileName, env: &AwsEnv, timeout: Duration) -> CheckReport {
+    let started = Instant::now();
+    let discovery = profiles::discover(env);
+    let kind = discovery.get(name.as_str()).map(|p| p.kind);
+    let subject = Subject { profile: name.as_str(), kind, timeout };
+    let outcome = match preflight(name, env, &discovery) {
+        Some(failure) => Outcome::Failed(diagnose::diagnose(&subject, &failure)),
+        None => match tokio::time::timeout(timeout + Duration::from_secs(1), call_sts(name, env, timeout)).await {
+            Ok(Ok(identity)) => Outcome::Passed(identity),
+            Ok(Err(failure)) => Outcome::Failed(diagnose::diagnose(&subject, &Failure::Sdk(failure))),
+            Err(_) => Outcome::Failed(diagnose::diagnose(
+                &subject,
+                &Failure::Sdk(SdkFailure { stage: Stage::Timeout, message: "no answer".into(), ..Default::default() }),
+            )),
+        },
+    };
+    CheckReport {
+        profile: name.to_string(),
+        kind,
+        outcome,
+        warnings: warnings(name, env),
+        elapsed: started.elapsed(),
+        finished_at: SystemTime::now(),
+    }
+}
+
+/// The file-only part of a check: what can be told without the network.
+pub fn preflight(name: &ProfileName, env: &AwsEnv, discovery: &Discovery) -> Option<Failure> {
+    let Some(info) = discovery.get(name.as_str()) else {
+        if let Some(problem) = discovery.problems.first() {
+            return Some(Failure::ConfigParse { path: problem.path.clone(), message: problem.message.clone() });
+        }
+        let names: Vec<&str> = discovery.names().collect();
+        return Some(Failure::ProfileMissing { suggestions: closest_names(name.as_str(), &names, 3) });
+    };
+    if let Some(problem) = &info.problem {
+        return Some(Failure::Unusable { problem: problem.clone() });
+    }
+    let (Some(key), Some(dir)) = (info.sso_cache_key(), env.sso_cache_dir()) else {
+        return None;
+    };
+    let now = SystemTime::now();
+    match sso_cache::token_status(&dir, key, now) {
+        TokenStatus::Valid { .. } | TokenStatus::Expired { refreshable: true, .. } => None,
+        status => Some(Failure::SsoToken { status, now }),
+    }
+}
+
+fn warnings(name: &ProfileName, env: &AwsEnv) -> Vec<Diagnosis> {
+    let mut out = Vec::new();
+    let vars = env.overriding_vars();
+    if !vars.is_empty() {
+        out.push(diagnose::env_override_warning(&vars, name.as_str()));
+    }
+    #[cfg(unix)]
+    if let Some(path) = env.credentials_file() {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(&path) {
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                out.push(diagnose::permissions_warning(&path, mode));
+            }
+        }
+    }
+    out
+}
+
+async fn call_sts(name: &ProfileName, env: &AwsEnv, timeout: Duration) -> Result<Identity, SdkFailure> {
+    let timeouts = TimeoutConfig::builder()
+        .operation_timeout(timeout)
+        .operation_attempt_timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(5)))
+        .build();
+    let sdk = aws_config::defaults(BehaviorVersion::latest())
+        .env(env.sdk_env())
+        .profile_name(name.as_str())
+        .timeout_config(timeouts)
+        .retry_config(RetryConfig::standard().with_max_attempts(2))
+        .load()
+        .await;
+    let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
+    if sdk.region().is_none() {
+        conf = conf.region(aws_sdk_sts::config::Region::new(FALLBACK_REGION));
+    }
+    let client = aws_sdk_sts::Client::from_conf(conf.build());
+    let out = client.get_caller_identity().send().await.map_err(sdk_failure)?;
+    Ok(Identity {
+        account: out.account.unwrap_or_default(),
+        arn: out.arn.unwrap_or_default(),
+        user_id: out.user_id.unwrap_or_default(),
+    })
+}
+
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut e = err;
+    while let Some(next) = e.source() {
+        e = next;
+    }
+    e.to_string()
+}
+
+type StsError = SdkError<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError, HttpResponse>;
+
+fn sdk_failure(err: StsError) -> SdkFailure {
+    let detail = DisplayErrorContext(&err).to_string();
+    let message = innermost(&err);
+    let status = err.raw_response().map(|r| r.status().as_u16());
+    let (stage, code) = match &err {
+        SdkError::ConstructionFailure(_) => (Stage::Construction, None),
+        SdkError::TimeoutError(_) => (Stage::Timeout, None),
+        SdkError::DispatchFailure(f) => match f.as_connector_error() {
+            Some(c) if c.is_timeout() => (Stage::Timeout, None),
+            Some(c) if c.is_io() => (Stage::Io, None),
+            _ => (Stage::Credentials, None),
+        },
+        SdkError::ResponseError(_) => (Stage::Response, None),
+        SdkError::ServiceError(e) => (Stage::Service, e.err().code().map(str::to_owned)),
+        _ => (Stage::Other, None),
+    };
+    let message = match (&stage, &err) {
+        (Stage::Service, SdkError::ServiceError(e)) => e.err().message().map(str::to_owned).unwrap_or(message),
+        _ => message,
+    };
+    SdkFailure { stage, code, status, message, detail }
+}
+
+/// Up to `max` names closest to `target` by edit distance, for "did you
+/// mean". Only names within a few edits count as close.
+pub fn closest_names(target: &str, names: &[&str], max: usize) -> Vec<String> {
+    let limit = (target.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = names
+        .iter()
+        .map(|n| (edit_distance(&target.to_lowercase(), &n.to_lowercase()), *n))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    scored.sort();
+    scored.into_iter().take(max).map(|(_, n)| n.to_owned()).collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_names_only() {
+        let names = ["prod-admin", "prod-audit", "staging", "dev"];
+        assert_eq!(closest_names("prod-admn", &names, 3), vec!["prod-admin", "prod-audit"]);
+        assert!(closest_names("zzzzzzzz", &names, 3).is_empty());
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -1,0 +1,501 @@
+//! From a failed check to what the user reads: which case it is, in words,
+//! and the one command that fixes it, with the profile's name filled in.
+//! The raw error is kept as `detail` for the "Details" disclosure.
+
+use super::profiles::Kind;
+use super::sso_cache::{TokenStatus, describe_expiry};
+use crate::shell::posix_join;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+/// Stable ids: the CLI's JSON and the UI both use them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Case {
+    ConfigParseError,
+    ProfileNotFound,
+    ProfileUnusable,
+    MissingRegion,
+    SsoTokenMissing,
+    SsoTokenExpired,
+    SsoNoAccess,
+    InvalidClientToken,
+    SignatureMismatch,
+    ExpiredToken,
+    ClockSkew,
+    EnvOverride,
+    CredentialProcessFailed,
+    Network,
+    Timeout,
+    AwsCliMissing,
+    Unknown,
+    CredentialsFilePermissions,
+}
+
+impl Case {
+    pub fn id(self) -> &'static str {
+        match self {
+            Case::ConfigParseError => "config_parse_error",
+            Case::ProfileNotFound => "profile_not_found",
+            Case::ProfileUnusable => "profile_unusable",
+            Case::MissingRegion => "missing_region",
+            Case::SsoTokenMissing => "sso_token_missing",
+            Case::SsoTokenExpired => "sso_token_expired",
+            Case::SsoNoAccess => "sso_no_access",
+            Case::InvalidClientToken => "invalid_client_token",
+            Case::SignatureMismatch => "signature_mismatch",
+            Case::ExpiredToken => "expired_token",
+            Case::ClockSkew => "clock_skew",
+            Case::EnvOverride => "env_override",
+            Case::CredentialProcessFailed => "credential_process_failed",
+            Case::Network => "network",
+            Case::Timeout => "timeout",
+            Case::AwsCliMissing => "aws_cli_missing",
+            Case::Unknown => "unknown",
+            Case::CredentialsFilePermissions => "credentials_file_permissions",
+        }
+    }
+
+    /// The row of the product's troubleshooting table this case belongs to.
+    pub fn seed_row(self) -> Option<usize> {
+        match self {
+            Case::ProfileUnusable => Some(0),
+            Case::SsoNoAccess => Some(1),
+            Case::InvalidClientToken | Case::SsoTokenExpired | Case::ExpiredToken => Some(2),
+            Case::ProfileNotFound => Some(3),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnosis {
+    pub case: Case,
+    pub title: String,
+    /// What happened, in words.
+    pub explanation: String,
+    /// What to do next, in words.
+    pub fix: String,
+    /// The exact command to run, the profile's name filled in and quoted.
+    pub command: Option<String>,
+    /// The raw error, for "Details".
+    pub detail: String,
+    /// Closest existing profile names, for `profile_not_found`.
+    pub suggestions: Vec<String>,
+}
+
+/// Where a check failed, in terms independent of the SDK's types, so each
+/// case can be classified (and tested) in one place.
+#[derive(Clone, Debug)]
+pub enum Failure {
+    ConfigParse { path: PathBuf, message: String },
+    ProfileMissing { suggestions: Vec<String> },
+    Unusable { problem: String },
+    SsoToken { status: TokenStatus, now: SystemTime },
+    Sdk(SdkFailure),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SdkFailure {
+    pub stage: Stage,
+    /// The service's error code (`InvalidClientTokenId`), when it had one.
+    pub code: Option<String>,
+    pub status: Option<u16>,
+    /// The innermost error's message.
+    pub message: String,
+    /// The whole error chain.
+    pub detail: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Stage {
+    /// Building the request failed (e.g. no region).
+    Construction,
+    Timeout,
+    /// The connection itself: DNS, refused, TLS, proxy.
+    Io,
+    /// Credentials could not be loaded (profile, SSO, process).
+    Credentials,
+    /// A response that could not be read.
+    Response,
+    /// AWS answered with an error.
+    Service,
+    #[default]
+    Other,
+}
+
+/// What the diagnosis needs to know about the profile.
+pub struct Subject<'a> {
+    pub profile: &'a str,
+    pub kind: Option<Kind>,
+    pub timeout: Duration,
+}
+
+impl Subject<'_> {
+    fn cmd(&self, words: &[&str]) -> String {
+        let mut all: Vec<&str> = words.to_vec();
+        all.extend(["--profile", self.profile]);
+        posix_join(&all)
+    }
+    fn sso_login(&self) -> String {
+        self.cmd(&["aws", "sso", "login"])
+    }
+    fn configure(&self) -> String {
+        self.cmd(&["aws", "configure"])
+    }
+    fn get_caller_identity(&self) -> String {
+        self.cmd(&["aws", "sts", "get-caller-identity"])
+    }
+}
+
+fn d(case: Case, title: &str, explanation: String, fix: String, command: Option<String>, detail: String) -> Diagnosis {
+    Diagnosis {
+        case,
+        title: title.to_owned(),
+        explanation,
+        fix,
+        command,
+        detail,
+        suggestions: Vec::new(),
+    }
+}
+
+/// Texts the SDK flattens into its credentials error, mapped to a case.
+/// An SDK upgrade that rewords one fails the test that reproduces it.
+pub const TEXT_MATCHES: &[(&str, Case)] = &[
+    ("the SSO token has expired", Case::SsoTokenExpired),
+    ("UnauthorizedException", Case::SsoTokenExpired),
+    ("failed to load the cached SSO token", Case::SsoTokenMissing),
+    ("ForbiddenException", Case::SsoNoAccess),
+    ("No access", Case::SsoNoAccess),
+    ("external process", Case::CredentialProcessFailed),
+    ("credential_process", Case::CredentialProcessFailed),
+    ("was not defined", Case::ProfileNotFound),
+    ("profile formed an infinite loop", Case::ProfileUnusable),
+    ("InvalidClientTokenId", Case::InvalidClientToken),
+    ("ExpiredToken", Case::ExpiredToken),
+    ("dispatch failure", Case::Network),
+    ("timed out", Case::Timeout),
+    ("dns error", Case::Network),
+    ("Connection refused", Case::Network),
+];
+
+pub fn text_case(text: &str) -> Option<Case> {
+    TEXT_MATCHES
+        .iter()
+        .find(|(needle, _)| text.contains(needle))
+        .map(|(_, case)| *case)
+}
+
+pub fn diagnose(subject: &Subject<'_>, failure: &Failure) -> Diagnosis {
+    let name = subject.profile;
+    match failure {
+        Failure::ConfigParse { path, message } => d(
+            Case::ConfigParseError,
+            "An AWS config file cannot be read",
+            format!("{} is malformed: {message}", path.display()),
+            format!("Open {} in an editor and correct that line, then click Re-check.", path.display()),
+            None,
+            message.clone(),
+        ),
+        Failure::ProfileMissing { suggestions } => {
+            let did_you_mean = match suggestions.as_slice() {
+                [] => String::new(),
+                names => format!(" Did you mean {}?", names.join(", ")),
+            };
+            Diagnosis {
+                suggestions: suggestions.clone(),
+                ..d(
+                    Case::ProfileNotFound,
+                    "No profile by that name",
+                    format!("There is no profile named {name} in your AWS config or credentials files.{did_you_mean}"),
+                    "Confirm the profile name in Escher matches the one you used (aws configure list-profiles). \
+                     If you have not created it yet, run the first command above."
+                        .into(),
+                    Some("aws configure list-profiles".into()),
+                    format!("profile `{name}` was not defined"),
+                )
+            }
+        }
+        Failure::Unusable { problem } => d(
+            Case::ProfileUnusable,
+            "The profile is incomplete",
+            format!("Profile {name} cannot be used: {problem}. This usually means aws configure sso did not finish."),
+            "Run the setup again for this profile. If it fails at the start URL, confirm your SSO Start URL with your \
+             team's AWS admin (pattern: https://<your-org>.awsapps.com/start/)."
+                .into(),
+            Some(if subject.kind.is_some_and(|k| !k.is_sso()) { subject.configure() } else { subject.cmd(&["aws", "configure", "sso"]) }),
+            problem.clone(),
+        ),
+        Failure::SsoToken { status, now } => sso_token(subject, status, *now),
+        Failure::Sdk(f) => sdk(subject, f),
+    }
+}
+
+fn sso_token(s: &Subject<'_>, status: &TokenStatus, now: SystemTime) -> Diagnosis {
+    let login = s.sso_login();
+    match status {
+        TokenStatus::Expired { expires_at, .. } => d(
+            Case::SsoTokenExpired,
+            "Your SSO session has expired",
+            format!("The SSO sign-in for {} {}.", s.profile, describe_expiry(*expires_at, now)),
+            "Sign in again; a browser window opens for your identity provider. Then click Re-check.".into(),
+            Some(login),
+            format!("SSO token {}", describe_expiry(*expires_at, now)),
+        ),
+        TokenStatus::Missing { path } => d(
+            Case::SsoTokenMissing,
+            "You have not signed in with SSO yet",
+            format!("There is no SSO sign-in for {} on this computer.", s.profile),
+            "Run the sign-in command; a browser window opens for your identity provider. Then click Re-check.".into(),
+            Some(login),
+            format!("no cached token at {}", path.display()),
+        ),
+        TokenStatus::Unreadable { path, reason } => d(
+            Case::SsoTokenMissing,
+            "The SSO sign-in cannot be read",
+            format!("The cached SSO token {} cannot be used: {reason}.", path.display()),
+            "Sign in again to replace it, then click Re-check.".into(),
+            Some(login),
+            reason.clone(),
+        ),
+        TokenStatus::Valid { .. } => d(
+            Case::Unknown,
+            "The SSO sign-in was not accepted",
+            "The cached SSO token looks valid but was not used.".into(),
+            "Sign in again, then click Re-check.".into(),
+            Some(login),
+            String::new(),
+        ),
+    }
+}
+
+fn rejected_fix(s: &Subject<'_>) -> (String, Option<String>) {
+    match s.kind {
+        Some(k) if k.is_sso() => (
+            "SSO sessions expire: sign in again, then click Re-check.".into(),
+            Some(s.sso_login()),
+        ),
+        Some(Kind::AccessKeys) => (
+            "The access keys may have been rotated or deleted: enter the current keys, then click Re-check.".into(),
+            Some(s.configure()),
+        ),
+        _ => (
+            format!(
+                "Re-run {} (SSO sessions expire) or re-run {} (access keys may have been rotated).",
+                s.sso_login(),
+                s.configure()
+            ),
+            Some(s.configure()),
+        ),
+    }
+}
+
+fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
+    let detail = if f.detail.is_empty() { f.message.clone() } else { f.detail.clone() };
+    let case = match (f.stage, f.code.as_deref(), f.status) {
+        (Stage::Timeout, _, _) => Case::Timeout,
+        (Stage::Service, Some("InvalidClientTokenId"), _) => Case::InvalidClientToken,
+        (Stage::Service, Some("SignatureDoesNotMatch"), _) if is_skew(&f.message) => Case::ClockSkew,
+        (Stage::Service, Some("SignatureDoesNotMatch"), _) => Case::SignatureMismatch,
+        (Stage::Service, Some("RequestExpired" | "RequestTimeTooSkewed"), _) => Case::ClockSkew,
+        (Stage::Service, Some("ExpiredToken" | "ExpiredTokenException"), _) => Case::ExpiredToken,
+        // GetCallerIdentity needs no permission: a 403 means the
+        // credentials themselves were refused.
+        (Stage::Service | Stage::Response, None, Some(403)) => Case::InvalidClientToken,
+        (Stage::Io, _, _) => text_case(&detail).filter(|c| *c == Case::Timeout).unwrap_or(Case::Network),
+        (Stage::Construction, _, _) if detail.contains("region") => Case::MissingRegion,
+        _ => text_case(&detail).unwrap_or(Case::Unknown),
+    };
+    let command = |c: String| Some(c);
+    match case {
+        Case::Timeout => d(
+            case,
+            "AWS did not answer in time",
+            format!("No answer from AWS within {} s.", s.timeout.as_secs()),
+            "Check your network, VPN or proxy (HTTPS_PROXY), then click Re-check. To try the same call outside Escher:".into(),
+            command(s.get_caller_identity()),
+            detail,
+        ),
+        Case::Network => d(
+            case,
+            "Escher could not reach AWS",
+            network_words(&detail),
+            "Check your internet connection, VPN or proxy (HTTPS_PROXY), then click Re-check. To try the same call outside Escher:".into(),
+            command(s.get_caller_identity()),
+            detail,
+        ),
+        Case::InvalidClientToken => {
+            let (fix, cmd) = rejected_fix(s);
+            d(case, "AWS rejected the credentials (InvalidClientTokenId)",
+              format!("AWS does not recognise the credentials of profile {}.", s.profile), fix, cmd, detail)
+        }
+        Case::SignatureMismatch => d(
+            case,
+            "The secret access key is wrong (SignatureDoesNotMatch)",
+            format!("AWS knows the access key of {}, but the secret key does not match it.", s.profile),
+            "Enter the secret access key again, exactly as issued, then click Re-check.".into(),
+            command(s.configure()),
+            detail,
+        ),
+        Case::ClockSkew => d(
+            case,
+            "This computer's clock is wrong",
+            "AWS refused the request because the computer's clock differs too much from the real time.".into(),
+            "Turn on automatic date and time in your system settings, then click Re-check.".into(),
+            None,
+            detail,
+        ),
+        Case::ExpiredToken => {
+            let (fix, cmd) = rejected_fix(s);
+            d(case, "The temporary credentials have expired (ExpiredToken)",
+              format!("The session credentials of {} are past their expiry time.", s.profile), fix, cmd, detail)
+        }
+        Case::SsoTokenExpired => d(
+            case,
+            "Your SSO session has expired",
+            format!("The SSO sign-in for {} has expired and cannot be refreshed.", s.profile),
+            "Sign in again; a browser window opens for your identity provider. Then click Re-check.".into(),
+            command(s.sso_login()),
+            detail,
+        ),
+        Case::SsoTokenMissing => d(
+            case,
+            "You have not signed in with SSO yet",
+            format!("There is no SSO sign-in for {} on this computer.", s.profile),
+            "Run the sign-in command, then click Re-check.".into(),
+            command(s.sso_login()),
+            detail,
+        ),
+        Case::SsoNoAccess => d(
+            case,
+            "Your SSO user has no access to this account and role",
+            format!("IAM Identity Center signed you in, but refused credentials for the account and role in {}.", s.profile),
+            "Make sure you have access to at least one account/role in IAM Identity Center. If not, ask your admin to \
+             assign you to an account and role. If you do have access, run the setup again and pick that role."
+                .into(),
+            command(s.cmd(&["aws", "configure", "sso"])),
+            detail,
+        ),
+        Case::CredentialProcessFailed => d(
+            case,
+            "The profile's credential_process failed",
+            format!("The program that supplies credentials for {} failed: {}", s.profile, f.message.trim()),
+            "Run the program in a terminal to see its error, fix it, then click Re-check.".into(),
+            command(s.get_caller_identity()),
+            detail,
+        ),
+        Case::ProfileNotFound => d(
+            case,
+            "A profile this one depends on is missing",
+            f.message.clone(),
+            "Confirm the profile names with aws configure list-profiles.".into(),
+            command("aws configure list-profiles".into()),
+            detail,
+        ),
+        Case::ProfileUnusable => d(
+            case,
+            "The profile's role chain loops",
+            f.message.clone(),
+            "Edit the source_profile entries so the chain ends at a profile with credentials.".into(),
+            command("aws configure list-profiles".into()),
+            detail,
+        ),
+        Case::MissingRegion => d(
+            case,
+            "The profile has no region",
+            format!("Profile {} names no region, and AWS needs one for this call.", s.profile),
+            "Set a region for the profile (for example us-east-1), then click Re-check.".into(),
+            command(s.cmd(&["aws", "configure", "set", "region", "us-east-1"])),
+            detail,
+        ),
+        _ => d(
+            Case::Unknown,
+            "The check failed",
+            if f.message.trim().is_empty() { detail.clone() } else { f.message.clone() },
+            "Run the same call in a terminal to see what the AWS CLI says, then click Re-check.".into(),
+            command(s.get_caller_identity()),
+            detail,
+        ),
+    }
+}
+
+fn is_skew(message: &str) -> bool {
+    message.contains("Signature expired") || message.contains("Signature not yet current")
+}
+
+fn network_words(detail: &str) -> String {
+    let lower = detail.to_lowercase();
+    if lower.contains("refused") {
+        "The connection to AWS was refused: nothing is listening at the address this profile uses.".into()
+    } else if lower.contains("dns") || lower.contains("lookup") || lower.contains("resolve") {
+        "The AWS address could not be looked up (DNS). You may be offline.".into()
+    } else if lower.contains("certificate") || lower.contains("tls") {
+        "A secure connection to AWS could not be made (TLS). A proxy or firewall may be intercepting it.".into()
+    } else if lower.contains("proxy") {
+        "The proxy set in HTTPS_PROXY refused or failed the connection.".into()
+    } else {
+        "The connection to AWS failed.".into()
+    }
+}
+
+/// Warnings shown next to a pass or a fail.
+pub fn env_override_warning(vars: &[&str], profile: &str) -> Diagnosis {
+    d(
+        Case::EnvOverride,
+        "Environment variables override profiles in the AWS CLI",
+        format!(
+            "{} {} set. Escher checked profile {profile} itself, but the AWS CLI and other tools would use the variables instead.",
+            vars.join(", "),
+            if vars.len() == 1 { "is" } else { "are" }
+        ),
+        "Unset them in your shell before using the CLI with this profile.".into(),
+        Some(format!("unset {}", vars.join(" "))),
+        String::new(),
+    )
+}
+
+pub fn permissions_warning(path: &std::path::Path, mode: u32) -> Diagnosis {
+    d(
+        Case::CredentialsFilePermissions,
+        "Your credentials file is readable by other users",
+        format!("{} has permissions {:o}: other accounts on this computer can read your keys.", path.display(), mode & 0o777),
+        "Make it readable by you only.".into(),
+        Some(posix_join(&["chmod", "600", &path.display().to_string()])),
+        String::new(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject(kind: Option<Kind>) -> Subject<'static> {
+        Subject { profile: "prod-admin", kind, timeout: Duration::from_secs(15) }
+    }
+
+    #[test]
+    fn invalid_token_fix_follows_the_profile_kind() {
+        let f = Failure::Sdk(SdkFailure { stage: Stage::Service, code: Some("InvalidClientTokenId".into()), status: Some(403), ..Default::default() });
+        let sso = diagnose(&subject(Some(Kind::Sso)), &f);
+        assert_eq!(sso.case, Case::InvalidClientToken);
+        assert_eq!(sso.command.as_deref(), Some("aws sso login --profile prod-admin"));
+        let keys = diagnose(&subject(Some(Kind::AccessKeys)), &f);
+        assert_eq!(keys.command.as_deref(), Some("aws configure --profile prod-admin"));
+    }
+
+    #[test]
+    fn bare_403_means_rejected_credentials() {
+        let f = Failure::Sdk(SdkFailure { stage: Stage::Service, status: Some(403), message: "unhandled error".into(), ..Default::default() });
+        assert_eq!(diagnose(&subject(None), &f).case, Case::InvalidClientToken);
+    }
+
+    #[test]
+    fn unknown_never_has_empty_text() {
+        let f = Failure::Sdk(SdkFailure { detail: "something odd".into(), ..Default::default() });
+        let dgn = diagnose(&subject(None), &f);
+        assert_eq!(dgn.case, Case::Unknown);
+        assert_eq!(dgn.explanation, "something odd");
+    }
+}

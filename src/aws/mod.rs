@@ -1,0 +1,10 @@
+//! Everything Escher knows about AWS, with no window in it.
+
+pub mod check;
+pub mod diagnose;
+pub mod env;
+pub mod policy;
+pub mod profile_name;
+pub mod profiles;
+pub mod sso_cache;
+pub mod troubleshooting;

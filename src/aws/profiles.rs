@@ -1,0 +1,328 @@
+//! Discovering the user's AWS profiles with aws-config's own parser, and
+//! classifying each one the way the SDK decides which credentials to use.
+
+use super::env::AwsEnv;
+use crate::block_on::block_on;
+use aws_config::profile::{Profile, ProfileSet};
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_types::os_shim_internal::Fs;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// How a profile gets its credentials, in the SDK's order of precedence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Sso,
+    SsoLegacy,
+    AccessKeys,
+    AssumeRole,
+    WebIdentity,
+    CredentialProcess,
+    Login,
+    Unusable,
+}
+
+impl Kind {
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::Sso => "sso",
+            Kind::SsoLegacy => "sso_legacy",
+            Kind::AccessKeys => "access_keys",
+            Kind::AssumeRole => "assume_role",
+            Kind::WebIdentity => "web_identity",
+            Kind::CredentialProcess => "credential_process",
+            Kind::Login => "login",
+            Kind::Unusable => "unusable",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Sso => "SSO",
+            Kind::SsoLegacy => "SSO (legacy)",
+            Kind::AccessKeys => "Access keys",
+            Kind::AssumeRole => "Assume role",
+            Kind::WebIdentity => "Web identity",
+            Kind::CredentialProcess => "Credential process",
+            Kind::Login => "Console sign-in",
+            Kind::Unusable => "Unusable",
+        }
+    }
+
+    pub fn is_sso(self) -> bool {
+        matches!(self, Kind::Sso | Kind::SsoLegacy)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProfileInfo {
+    pub name: String,
+    pub kind: Kind,
+    pub region: Option<String>,
+    pub sso_session: Option<String>,
+    pub sso_start_url: Option<String>,
+    pub sso_region: Option<String>,
+    pub sso_account_id: Option<String>,
+    pub sso_role_name: Option<String>,
+    /// Why an `Unusable` profile cannot work.
+    pub problem: Option<String>,
+}
+
+impl ProfileInfo {
+    /// The key of this profile's token in `~/.aws/sso/cache`: the session
+    /// name for `sso_session` profiles, the start URL for legacy ones.
+    pub fn sso_cache_key(&self) -> Option<&str> {
+        match self.kind {
+            Kind::Sso => self.sso_session.as_deref(),
+            Kind::SsoLegacy => self.sso_start_url.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A config or credentials file that could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileProblem {
+    pub path: PathBuf,
+    /// The parser's words, which name the line.
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Discovery {
+    /// Sorted by name, as `aws configure list-profiles` sorts them.
+    pub profiles: Vec<ProfileInfo>,
+    pub problems: Vec<FileProblem>,
+}
+
+impl Discovery {
+    pub fn get(&self, name: &str) -> Option<&ProfileInfo> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.profiles.iter().map(|p| p.name.as_str())
+    }
+}
+
+/// Read both files as the CLI does. When one is malformed, the other's
+/// profiles still load and the malformed one is reported with its line.
+pub fn discover(env: &AwsEnv) -> Discovery {
+    let config = env.config_file();
+    let credentials = env.credentials_file();
+    let both = files(config.as_ref(), credentials.as_ref());
+    match load(env, &both) {
+        Ok(set) => Discovery {
+            profiles: classify_all(&set),
+            problems: Vec::new(),
+        },
+        Err(_) => {
+            let mut problems = Vec::new();
+            let mut good = Vec::new();
+            for (path, only) in [
+                (config.as_ref(), files(config.as_ref(), None)),
+                (credentials.as_ref(), files(None, credentials.as_ref())),
+            ] {
+                let Some(path) = path else { continue };
+                match load(env, &only) {
+                    Ok(set) => good.push(classify_all(&set)),
+                    Err(message) => problems.push(FileProblem {
+                        path: path.clone(),
+                        message,
+                    }),
+                }
+            }
+            let mut profiles: Vec<ProfileInfo> = good.into_iter().flatten().collect();
+            profiles.sort_by(|a, b| a.name.cmp(&b.name));
+            profiles.dedup_by(|a, b| a.name == b.name);
+            Discovery { profiles, problems }
+        }
+    }
+}
+
+fn files(config: Option<&PathBuf>, credentials: Option<&PathBuf>) -> EnvConfigFiles {
+    let mut b = EnvConfigFiles::builder()
+        .include_default_config_file(false)
+        .include_default_credentials_file(false);
+    if let Some(c) = config {
+        b = b.with_file(EnvConfigFileKind::Config, c);
+    }
+    if let Some(c) = credentials {
+        b = b.with_file(EnvConfigFileKind::Credentials, c);
+    }
+    b.build()
+}
+
+fn load(env: &AwsEnv, files: &EnvConfigFiles) -> Result<ProfileSet, String> {
+    block_on(aws_config::profile::load(
+        &Fs::real(),
+        &env.sdk_env(),
+        files,
+        None,
+    ))
+    .map_err(|e| {
+        use std::error::Error;
+        // The outer error only says "failed to parse"; the source names the line.
+        match e.source() {
+            Some(inner) => inner.to_string(),
+            None => e.to_string(),
+        }
+    })
+}
+
+fn classify_all(set: &ProfileSet) -> Vec<ProfileInfo> {
+    let mut names: Vec<&str> = set.profiles().collect();
+    names.sort_unstable();
+    names
+        .into_iter()
+        .filter_map(|n| set.get_profile(n).map(|p| classify(set, p)))
+        .collect()
+}
+
+fn get(p: &Profile, key: &str) -> Option<String> {
+    p.get(key).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
+pub fn classify(set: &ProfileSet, p: &Profile) -> ProfileInfo {
+    let mut info = ProfileInfo {
+        name: p.name().to_owned(),
+        kind: Kind::Unusable,
+        region: get(p, "region"),
+        sso_session: get(p, "sso_session"),
+        sso_start_url: get(p, "sso_start_url"),
+        sso_region: get(p, "sso_region"),
+        sso_account_id: get(p, "sso_account_id"),
+        sso_role_name: get(p, "sso_role_name"),
+        problem: None,
+    };
+    let (kind, problem) = kind_of(set, p, &mut info);
+    info.kind = kind;
+    info.problem = problem;
+    if kind == Kind::Unusable && info.problem.is_none() {
+        info.problem = Some("it has no credentials: no access keys, SSO settings, role or credential_process".into());
+    }
+    info
+}
+
+fn kind_of(set: &ProfileSet, p: &Profile, info: &mut ProfileInfo) -> (Kind, Option<String>) {
+    let has = |k: &str| get(p, k).is_some();
+    if has("role_arn") && !has("web_identity_token_file") {
+        return assume_role(set, p);
+    }
+    if has("credential_source") {
+        return (Kind::AssumeRole, Some("credential_source is set without role_arn".into()));
+    }
+    if has("web_identity_token_file") {
+        return if has("role_arn") {
+            (Kind::WebIdentity, None)
+        } else {
+            (Kind::Unusable, Some("web_identity_token_file is set without role_arn".into()))
+        };
+    }
+    if let Some(session) = info.sso_session.clone() {
+        return sso_session_profile(set, &session, info);
+    }
+    if ["sso_start_url", "sso_region", "sso_account_id", "sso_role_name"]
+            .iter()
+            .any(|k| has(k))
+    {
+        return legacy_sso(info);
+    }
+    if has("login_session") {
+        return (Kind::Login, None);
+    }
+    if has("credential_process") {
+        return (Kind::CredentialProcess, None);
+    }
+    match (has("aws_access_key_id"), has("aws_secret_access_key")) {
+        (true, true) => (Kind::AccessKeys, None),
+        (true, false) => (Kind::Unusable, Some("aws_access_key_id is set but aws_secret_access_key is missing".into())),
+        (false, true) => (Kind::Unusable, Some("aws_secret_access_key is set but aws_access_key_id is missing".into())),
+        (false, false) => (Kind::Unusable, None),
+    }
+}
+
+fn sso_session_profile(set: &ProfileSet, session: &str, info: &mut ProfileInfo) -> (Kind, Option<String>) {
+    let Some(s) = set.sso_session(session) else {
+        return (
+            Kind::Unusable,
+            Some(format!("sso_session = {session} names a missing [sso-session {session}] section")),
+        );
+    };
+    if info.sso_start_url.is_none() {
+        info.sso_start_url = s.get("sso_start_url").map(str::to_owned);
+    }
+    if info.sso_region.is_none() {
+        info.sso_region = s.get("sso_region").map(str::to_owned);
+    }
+    if info.sso_start_url.is_none() {
+        return (Kind::Unusable, Some(format!("[sso-session {session}] has no sso_start_url")));
+    }
+    if info.sso_region.is_none() {
+        return (Kind::Unusable, Some(format!("[sso-session {session}] has no sso_region")));
+    }
+    match sso_role_problem(info) {
+        Some(problem) => (Kind::Unusable, Some(problem)),
+        None => (Kind::Sso, None),
+    }
+}
+
+fn legacy_sso(info: &ProfileInfo) -> (Kind, Option<String>) {
+    let missing: Vec<&str> = [
+        ("sso_start_url", &info.sso_start_url),
+        ("sso_region", &info.sso_region),
+        ("sso_account_id", &info.sso_account_id),
+        ("sso_role_name", &info.sso_role_name),
+    ]
+    .iter()
+    .filter(|(_, v)| v.is_none())
+    .map(|(k, _)| *k)
+    .collect();
+    if missing.is_empty() {
+        (Kind::SsoLegacy, None)
+    } else {
+        (Kind::Unusable, Some(format!("the SSO settings are incomplete: {} missing", missing.join(", "))))
+    }
+}
+
+fn sso_role_problem(info: &ProfileInfo) -> Option<String> {
+    match (&info.sso_account_id, &info.sso_role_name) {
+        (Some(_), Some(_)) => None,
+        (Some(_), None) => Some("sso_account_id is set but sso_role_name is missing".into()),
+        (None, Some(_)) => Some("sso_role_name is set but sso_account_id is missing".into()),
+        (None, None) => Some("it names an SSO session but no sso_account_id and sso_role_name".into()),
+    }
+}
+
+fn assume_role(set: &ProfileSet, p: &Profile) -> (Kind, Option<String>) {
+    let source = get(p, "source_profile");
+    let credential_source = get(p, "credential_source");
+    match (source, credential_source) {
+        (None, None) => (Kind::Unusable, Some("role_arn is set without source_profile or credential_source".into())),
+        (Some(_), Some(_)) => (Kind::Unusable, Some("both source_profile and credential_source are set; use one".into())),
+        (None, Some(_)) => (Kind::AssumeRole, None),
+        (Some(first), None) => {
+            let mut chain = vec![p.name().to_owned()];
+            let mut current = first;
+            loop {
+                let Some(src) = set.get_profile(&current) else {
+                    return (Kind::Unusable, Some(format!("source_profile = {current} names a profile that does not exist")));
+                };
+                // A profile may name itself as source when it holds the keys.
+                if chain.last() == Some(&current) && get(src, "aws_access_key_id").is_some() {
+                    return (Kind::AssumeRole, None);
+                }
+                let looped = chain.contains(&current);
+                chain.push(current);
+                if looped {
+                    return (Kind::Unusable, Some(format!("source_profile loop: {}", chain.join(" → "))));
+                }
+                match (get(src, "role_arn"), get(src, "source_profile")) {
+                    (Some(_), Some(next)) => current = next,
+                    _ => return (Kind::AssumeRole, None),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Escher's onboarding: connect AWS profiles, verified with STS
+//! `GetCallerIdentity`. The window (`ui`) and the command line share this
+//! library; everything that needs no window lives outside `ui`.
+
+pub mod aws;
+pub mod background;
+mod block_on;
+pub mod commands;
+pub mod shell;
+pub mod terminal;
+pub mod ui;
+pub mod wizard;

@@ -1,0 +1,244 @@
+//! Step 2: Connect AWS. The profile name, the numbered commands, Re-check
+//! and its verdict, what Escher needs, and troubleshooting.
+
+use super::widgets::{Callout, button_named, callout, code, error_color, success_color};
+use crate::aws::check::{CheckReport, Outcome};
+use crate::aws::diagnose::Diagnosis;
+use crate::aws::sso_cache::human_duration;
+use crate::commands::Method;
+use crate::wizard::{PLACEHOLDER_NAME, Wizard};
+use egui::{RichText, Ui};
+use std::time::SystemTime;
+
+pub enum Action {
+    Copy { key: String, text: String },
+    RunInTerminal(usize),
+    OpenTerminal,
+    Recheck,
+    UseName(String),
+}
+
+pub struct View<'a> {
+    pub wizard: &'a mut Wizard,
+    pub checking: bool,
+    /// Key of the thing copied in the last two seconds.
+    pub copied: Option<&'a str>,
+    pub terminal_note: Option<&'a (bool, String)>,
+}
+
+pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
+    let mut action = None;
+    ui.heading("Connect AWS");
+    ui.label(RichText::new(format!("Method: {}", v.wizard.method.label())).strong());
+    ui.add_space(4.0);
+    ui.label(match v.wizard.method {
+        Method::Sso => {
+            "If your AWS Organization uses IAM Identity Center (formerly AWS SSO), this is the safest path — no \
+             long-lived access keys, session length governed by your security team's policy, and credential \
+             rotation happens automatically."
+        }
+        Method::AccessKeys => "If your org doesn't use SSO, connect a profile that holds access keys.",
+    });
+    ui.add_space(8.0);
+
+    name_field(ui, v.wizard);
+    ui.add_space(8.0);
+
+    if v.wizard.method == Method::AccessKeys {
+        callout(ui, Callout::Warning, |ui| {
+            ui.label(
+                "Access keys are long-lived credentials stored in ~/.aws/credentials. Prefer SSO when possible. \
+                 If you must use access keys, attach the minimum read-only policy below — not AdministratorAccess.",
+            );
+        });
+        ui.add_space(8.0);
+    }
+
+    let enabled = v.wizard.commands_enabled();
+    ui.label(RichText::new("Run these commands in a terminal, in order:").strong());
+    for step in v.wizard.command_steps() {
+        let line = step.line();
+        let key = format!("cmd-{}", step.number);
+        ui.add_space(4.0);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("{}.", step.number)).strong());
+            ui.label(step.explanation);
+        });
+        ui.horizontal(|ui| {
+            code(ui, &line, enabled);
+            if button_named(ui, enabled, "Copy", &format!("Copy command {}", step.number)).clicked() {
+                action = Some(Action::Copy { key: key.clone(), text: line.clone() });
+            }
+            if button_named(ui, enabled, "Run in Terminal", &format!("Run command {} in Terminal", step.number))
+                .on_hover_text("Opens a terminal window and runs this command there")
+                .clicked()
+            {
+                action = Some(Action::RunInTerminal(step.number - 1));
+            }
+            if v.copied == Some(key.as_str()) {
+                ui.label(RichText::new("Copied").color(success_color(ui)));
+            }
+        });
+    }
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui.add_enabled(enabled, egui::Button::new(">_ Open Terminal")).clicked() {
+            action = Some(Action::OpenTerminal);
+        }
+        if let Some((ok, note)) = v.terminal_note {
+            let color = if *ok { success_color(ui) } else { error_color(ui) };
+            ui.add(egui::Label::new(RichText::new(note).color(color)).wrap());
+        }
+    });
+    ui.add_space(8.0);
+    if v.wizard.method == Method::Sso {
+        callout(ui, Callout::Tip, |ui| {
+            ui.label(
+                "The profile name is a label you choose. Use something descriptive like prod-admin or \
+                 audit-readonly.",
+            );
+        });
+    } else {
+        ui.label("Same Re-check flow: when the commands succeed, click Re-check.");
+    }
+
+    ui.add_space(12.0);
+    ui.separator();
+    ui.horizontal(|ui| {
+        let can = enabled && !v.checking;
+        if ui.add_enabled(can, egui::Button::new(RichText::new("Re-check").strong())).clicked() {
+            action = Some(Action::Recheck);
+        }
+        if v.checking {
+            ui.spinner();
+            ui.label(format!("Checking {} with AWS STS…", v.wizard.name_input));
+        } else if v.wizard.current_report().is_none() {
+            ui.label("When get-caller-identity returns your AWS principal, click Re-check.");
+        }
+    });
+    if !v.checking && let Some(report) = v.wizard.current_report() {
+        if let Some(a) = verdict(ui, report, v.copied) {
+            action = Some(a);
+        }
+    }
+    connected_so_far(ui, v.wizard);
+    action
+}
+
+fn name_field(ui: &mut Ui, wizard: &mut Wizard) {
+    ui.horizontal(|ui| {
+        let label = ui.label("Profile name");
+        ui.add(
+            egui::TextEdit::singleline(&mut wizard.name_input)
+                .hint_text(PLACEHOLDER_NAME)
+                .desired_width(260.0)
+                .font(egui::TextStyle::Monospace),
+        )
+        .labelled_by(label.id);
+    });
+    match wizard.profile_name() {
+        Ok(_) => {
+            ui.label(RichText::new("A label you choose, e.g. prod-admin.").weak());
+        }
+        Err(e) if wizard.name_input.is_empty() => {
+            ui.label(RichText::new(e.to_string()).weak());
+        }
+        Err(e) => {
+            ui.label(RichText::new(e.to_string()).color(error_color(ui)));
+        }
+    }
+}
+
+fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Action> {
+    let mut action = None;
+    let ago = SystemTime::now().duration_since(report.finished_at).unwrap_or_default();
+    match &report.outcome {
+        Outcome::Passed(id) => {
+            ui.label(
+                RichText::new(format!("✔ Connected: {} is verified", report.profile))
+                    .strong()
+                    .color(success_color(ui)),
+            );
+            egui::Grid::new("identity").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+                for (k, val) in [("Account", &id.account), ("ARN", &id.arn), ("UserId", &id.user_id)] {
+                    ui.label(RichText::new(k).strong());
+                    ui.add(egui::Label::new(RichText::new(val).monospace()).selectable(true));
+                    ui.end_row();
+                }
+            });
+            ui.label(
+                RichText::new(format!(
+                    "Checked {} ago in {} ms",
+                    human_duration(ago),
+                    report.elapsed.as_millis()
+                ))
+                .weak(),
+            );
+        }
+        Outcome::Failed(d) => {
+            if let Some(a) = diagnosis(ui, d, copied, true) {
+                action = Some(a);
+            }
+        }
+    }
+    for w in &report.warnings {
+        ui.add_space(4.0);
+        if let Some(a) = diagnosis(ui, w, copied, false) {
+            action = Some(a);
+        }
+    }
+    action
+}
+
+fn diagnosis(ui: &mut Ui, d: &Diagnosis, copied: Option<&str>, is_error: bool) -> Option<Action> {
+    let mut action = None;
+    let (mark, color) = if is_error { ("✖", error_color(ui)) } else { ("⚠", ui.visuals().warn_fg_color) };
+    egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, color)).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new(format!("{mark} {}", d.title)).strong().color(color));
+        ui.add(egui::Label::new(&d.explanation).wrap());
+        ui.add(egui::Label::new(RichText::new(format!("What to do: {}", d.fix))).wrap());
+        if let Some(cmd) = &d.command {
+            let key = format!("fix-{}", d.case.id());
+            ui.horizontal(|ui| {
+                code(ui, cmd, true);
+                if button_named(ui, true, "Copy", &format!("Copy fix: {cmd}")).clicked() {
+                    action = Some(Action::Copy { key: key.clone(), text: cmd.clone() });
+                }
+                if copied == Some(key.as_str()) {
+                    ui.label(RichText::new("Copied").color(success_color(ui)));
+                }
+            });
+        }
+        if !d.suggestions.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Use an existing profile:");
+                for s in &d.suggestions {
+                    if button_named(ui, true, s, &format!("Use profile {s}")).clicked() {
+                        action = Some(Action::UseName(s.clone()));
+                    }
+                }
+            });
+        }
+        if !d.detail.is_empty() {
+            egui::CollapsingHeader::new("Details").id_salt(("details", d.case.id())).show(ui, |ui| {
+                ui.add(egui::Label::new(RichText::new(&d.detail).monospace().small()).selectable(true).wrap());
+            });
+        }
+    });
+    action
+}
+
+fn connected_so_far(ui: &mut Ui, wizard: &Wizard) {
+    if wizard.connected.is_empty() {
+        return;
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new("Connected so far").strong());
+    for c in &wizard.connected {
+        ui.label(
+            RichText::new(format!("✔ {} — account {} — {}", c.name, c.identity.account, c.identity.arn))
+                .color(success_color(ui)),
+        );
+    }
+}

@@ -1,0 +1,13 @@
+//! egui views only: one file per screen, shared widgets in `widgets`.
+//! State and rules live in `crate::wizard`; work runs in `crate::background`.
+
+mod app;
+mod azure;
+mod connect_aws;
+mod needs;
+mod rail;
+mod troubleshooting;
+mod welcome;
+mod widgets;
+
+pub use app::EscherApp;

@@ -1,0 +1,55 @@
+//! Small pieces shared by the screens.
+
+use egui::{Color32, RichText, Role, Ui, WidgetInfo};
+
+/// A button whose accessible name says more than its short visible text
+/// (several "Copy" buttons on one screen need different names).
+pub fn button_named(ui: &mut Ui, enabled: bool, text: &str, name: &str) -> egui::Response {
+    let resp = ui.add_enabled(enabled, egui::Button::new(text));
+    let name = name.to_owned();
+    resp.widget_info(|| WidgetInfo::labeled(Role::Button, enabled, &name));
+    resp
+}
+
+/// A framed note: TIP, WARNING, INFO as in the product reference.
+pub fn callout(ui: &mut Ui, kind: Callout, add: impl FnOnce(&mut Ui)) {
+    let (label, color) = match kind {
+        Callout::Tip => ("TIP", ui.visuals().hyperlink_color),
+        Callout::Warning => ("WARNING", ui.visuals().warn_fg_color),
+        Callout::Info => ("INFO", ui.visuals().hyperlink_color),
+    };
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.0, color))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new(label).strong().color(color));
+            add(ui);
+        });
+}
+
+#[derive(Clone, Copy)]
+pub enum Callout {
+    Tip,
+    Warning,
+    Info,
+}
+
+/// A command in a monospace box that can be selected with the mouse.
+pub fn code(ui: &mut Ui, text: &str, enabled: bool) {
+    let color = if enabled { ui.visuals().text_color() } else { ui.visuals().weak_text_color() };
+    egui::Frame::new()
+        .fill(ui.visuals().extreme_bg_color)
+        .inner_margin(egui::Margin::symmetric(8, 4))
+        .corner_radius(4)
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(RichText::new(text).monospace().color(color)).selectable(true));
+        });
+}
+
+pub fn success_color(ui: &Ui) -> Color32 {
+    if ui.visuals().dark_mode { Color32::from_rgb(110, 200, 120) } else { Color32::from_rgb(20, 120, 40) }
+}
+
+pub fn error_color(ui: &Ui) -> Color32 {
+    ui.visuals().error_fg_color
+}
