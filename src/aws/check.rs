@@ -104,7 +104,7 @@ pub fn preflight(name: &ProfileName, env: &AwsEnv, discovery: &Discovery) -> Opt
         return Some(Failure::ProfileMissing { suggestions: closest_names(name.as_str(), &names, 3) });
     };
     if let Some(problem) = &info.problem {
-        return Some(Failure::Unusable { problem: problem.clone() });
+        return Some(Failure::Unusable { problem: problem.clone(), sso: info.has_sso_settings() });
     }
     let (Some(key), Some(dir)) = (info.sso_cache_key(), env.sso_cache_dir()) else {
         return None;

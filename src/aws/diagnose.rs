@@ -91,7 +91,8 @@ pub struct Diagnosis {
 pub enum Failure {
     ConfigParse { path: PathBuf, message: String },
     ProfileMissing { suggestions: Vec<String> },
-    Unusable { problem: String },
+    /// `sso`: the profile has SSO settings, so `aws configure sso` redoes it.
+    Unusable { problem: String, sso: bool },
     SsoToken { status: TokenStatus, now: SystemTime },
     Sdk(SdkFailure),
 }
@@ -218,14 +219,22 @@ pub fn diagnose(subject: &Subject<'_>, failure: &Failure) -> Diagnosis {
                 )
             }
         }
-        Failure::Unusable { problem } => d(
+        Failure::Unusable { problem, sso } => d(
             Case::ProfileUnusable,
             "The profile is incomplete",
-            format!("Profile {name} cannot be used: {problem}. This usually means aws configure sso did not finish."),
-            "Run the setup again for this profile. If it fails at the start URL, confirm your SSO Start URL with your \
-             team's AWS admin (pattern: https://<your-org>.awsapps.com/start/)."
-                .into(),
-            Some(if subject.kind.is_some_and(|k| !k.is_sso()) { subject.configure() } else { subject.cmd(&["aws", "configure", "sso"]) }),
+            if *sso {
+                format!("Profile {name} cannot be used: {problem}. This usually means aws configure sso did not finish.")
+            } else {
+                format!("Profile {name} cannot be used: {problem}.")
+            },
+            if *sso {
+                "Run the setup again for this profile. If it fails at the start URL, confirm your SSO Start URL with \
+                 your team's AWS admin (pattern: https://<your-org>.awsapps.com/start/)."
+                    .into()
+            } else {
+                "Run the setup again for this profile, then click Re-check.".into()
+            },
+            Some(if *sso { subject.cmd(&["aws", "configure", "sso"]) } else { subject.configure() }),
             problem.clone(),
         ),
         Failure::SsoToken { status, now } => sso_token(subject, status, *now),

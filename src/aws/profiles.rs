@@ -70,6 +70,13 @@ pub struct ProfileInfo {
 }
 
 impl ProfileInfo {
+    pub fn has_sso_settings(&self) -> bool {
+        self.sso_session.is_some()
+            || self.sso_start_url.is_some()
+            || self.sso_account_id.is_some()
+            || self.sso_role_name.is_some()
+    }
+
     /// The key of this profile's token in `~/.aws/sso/cache`: the session
     /// name for `sso_session` profiles, the start URL for legacy ones.
     pub fn sso_cache_key(&self) -> Option<&str> {

@@ -1,0 +1,10 @@
+//! The check engine and the terminal launcher against real components:
+//! a local HTTP server speaking STS/SSO, profile files in a temp dir, and
+//! stand-in terminal programs that record their argv.
+
+mod common;
+
+#[path = "engine/check.rs"]
+mod check;
+#[path = "engine/terminal.rs"]
+mod terminal;
