@@ -22,6 +22,7 @@ pub struct EscherApp {
     terminal_note: Option<(bool, String)>,
     policy_note: Option<(bool, String)>,
     show_troubleshooting: bool,
+    fonts_installed: bool,
 }
 
 impl EscherApp {
@@ -33,6 +34,7 @@ impl EscherApp {
             terminal_note: None,
             policy_note: None,
             show_troubleshooting: false,
+            fonts_installed: false,
         }
     }
 
@@ -74,6 +76,14 @@ impl EscherApp {
     }
 
     pub fn show(&mut self, ui: &mut Ui) {
+        if !self.fonts_installed {
+            // New fonts apply from the next frame: draw nothing until then,
+            // so no text is laid out with a font that lacks its glyphs.
+            super::fonts::install(ui.ctx());
+            self.fonts_installed = true;
+            ui.ctx().request_repaint();
+            return;
+        }
         self.poll();
         egui::Panel::top("top-bar").show(ui, |ui| {
             ui.add_space(4.0);

@@ -4,6 +4,7 @@
 mod app;
 mod azure;
 mod connect_aws;
+mod fonts;
 mod needs;
 mod rail;
 mod troubleshooting;

@@ -1,0 +1,7 @@
+//! The window, driven like a user would: widgets found by their accessible
+//! names, clicked and typed into, with checks answered by a local STS.
+
+mod common;
+
+#[path = "ui/wizard.rs"]
+mod wizard;
