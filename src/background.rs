@@ -16,7 +16,7 @@ use tokio::runtime::Handle;
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 pub enum Event {
-    Checked(CheckReport),
+    Checked(Box<CheckReport>),
     /// The program that opened, or what went wrong, in words.
     TerminalOpened(Result<String, String>),
     /// Where the policy was saved (None: the user cancelled), or why not.
@@ -66,7 +66,7 @@ impl Background {
         let timeout = self.timeout;
         self.runtime.spawn(async move {
             let report = check_profile(&name, &env, timeout).await;
-            let _ = tx.send(Event::Checked(report));
+            let _ = tx.send(Event::Checked(Box::new(report)));
             wake();
         });
         true
@@ -126,7 +126,12 @@ impl Background {
                 None => Ok(None),
                 Some(path) => policy::save_to(&path)
                     .map(|()| Some(path.clone()))
-                    .map_err(|e| format!("Could not save the policy to {}: {e}. Use Copy instead.", path.display())),
+                    .map_err(|e| {
+                        format!(
+                            "Could not save the policy to {}: {e}. Use Copy instead.",
+                            path.display()
+                        )
+                    }),
             };
             let _ = tx.send(Event::PolicySaved(result));
             wake();

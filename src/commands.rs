@@ -42,8 +42,8 @@ impl CommandStep {
 
 const SSO: [(&str, &[&str]); 3] = [
     (
-        "Prompts for your SSO Start URL and region, then the account and role. The profile is named here: \
-         without --profile the CLI proposes <Role>-<Account>, and Re-check would look for the wrong name.",
+        "Prompts for your SSO Start URL and region, then the account and role. The command names the profile; \
+         left to itself the CLI proposes <Role>-<Account> as the name, and Re-check would look for the wrong one.",
         &["aws", "configure", "sso"],
     ),
     (
@@ -91,7 +91,10 @@ mod tests {
     #[test]
     fn sso_and_key_commands_carry_the_name() {
         let name = ProfileName::parse("prod-admin").unwrap();
-        let lines: Vec<String> = steps(Method::Sso, &name).iter().map(CommandStep::line).collect();
+        let lines: Vec<String> = steps(Method::Sso, &name)
+            .iter()
+            .map(CommandStep::line)
+            .collect();
         assert_eq!(
             lines,
             [
@@ -100,7 +103,16 @@ mod tests {
                 "aws sts get-caller-identity --profile prod-admin"
             ]
         );
-        let lines: Vec<String> = steps(Method::AccessKeys, &name).iter().map(CommandStep::line).collect();
-        assert_eq!(lines, ["aws configure --profile prod-admin", "aws s3 ls --profile prod-admin"]);
+        let lines: Vec<String> = steps(Method::AccessKeys, &name)
+            .iter()
+            .map(CommandStep::line)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "aws configure --profile prod-admin",
+                "aws s3 ls --profile prod-admin"
+            ]
+        );
     }
 }

@@ -27,7 +27,11 @@ fn main() -> ExitCode {
         }
     };
     let _guard = runtime.enter();
-    let background = Background::new(runtime.handle().clone(), AwsEnv::from_process(), LaunchEnv::from_process());
+    let background = Background::new(
+        runtime.handle().clone(),
+        AwsEnv::from_process(),
+        LaunchEnv::from_process(),
+    );
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Escher")
@@ -36,7 +40,11 @@ fn main() -> ExitCode {
             .with_min_inner_size([800.0, 600.0]),
         ..Default::default()
     };
-    match eframe::run_native("Escher", options, Box::new(|_cc| Ok(Box::new(EscherApp::new(background))))) {
+    match eframe::run_native(
+        "Escher",
+        options,
+        Box::new(|_cc| Ok(Box::new(EscherApp::new(background)))),
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!(

@@ -63,7 +63,8 @@ fn is_executable(p: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
     }
     #[cfg(not(unix))]
     {
@@ -80,7 +81,10 @@ pub fn posix_script(req: &TerminalRequest) -> String {
         parts.push(format!("printf '%s\\n' {}", lines.join(" ")));
     }
     if let Some(cmd) = &req.run {
-        parts.push(format!("printf '%s\\n' {}", posix_quote(&format!("$ {}", posix_join(cmd)))));
+        parts.push(format!(
+            "printf '%s\\n' {}",
+            posix_quote(&format!("$ {}", posix_join(cmd)))
+        ));
         parts.push(posix_join(cmd));
     }
     parts.push("exec \"${SHELL:-sh}\"".to_owned());
@@ -158,7 +162,10 @@ pub fn linux_candidates(env: &LaunchEnv, req: &TerminalRequest) -> Vec<Launch> {
             seen.push(p.clone());
             new
         })
-        .filter_map(|(p, c)| env.find(&p).map(|path| linux_argv(&path.to_string_lossy(), c, &script)))
+        .filter_map(|(p, c)| {
+            env.find(&p)
+                .map(|path| linux_argv(&path.to_string_lossy(), c, &script))
+        })
         .collect()
 }
 
@@ -190,7 +197,13 @@ pub fn windows_launch(req: &TerminalRequest) -> Launch {
     let mut parts: Vec<String> = req
         .guide
         .iter()
-        .map(|l| if l.is_empty() { "echo.".to_owned() } else { format!("echo {}", cmd_echo(l)) })
+        .map(|l| {
+            if l.is_empty() {
+                "echo.".to_owned()
+            } else {
+                format!("echo {}", cmd_echo(l))
+            }
+        })
         .collect();
     if let Some(cmd) = &req.run {
         parts.push(cmd_join(cmd));
@@ -289,7 +302,11 @@ fn spawn(env: &LaunchEnv, launch: &Launch) -> Result<(), String> {
                     let _ = e.read_to_string(&mut err);
                 }
                 let err = err.trim();
-                return Err(if err.is_empty() { format!("it exited with {status}") } else { err.to_owned() });
+                return Err(if err.is_empty() {
+                    format!("it exited with {status}")
+                } else {
+                    err.to_owned()
+                });
             }
             // Terminals such as gnome-terminal hand the window to a server
             // and exit 0 at once: that is success.
@@ -322,7 +339,11 @@ mod tests {
         assert!(l.args.contains(&"do script (item 1 of argv)".to_owned()));
         let script = l.args.last().unwrap();
         assert!(script.contains("'1. aws sso login --profile prod'"));
-        assert!(!l.args[..l.args.len() - 1].iter().any(|a| a.contains("prod")));
+        assert!(
+            !l.args[..l.args.len() - 1]
+                .iter()
+                .any(|a| a.contains("prod"))
+        );
     }
 
     #[test]
@@ -332,14 +353,23 @@ mod tests {
             run: Some(vec!["aws".into(), "s3".into(), "ls".into()]),
         });
         assert_eq!(l.program, "cmd.exe");
-        assert_eq!(l.raw_tail.as_deref(), Some("/K echo a ^& b & echo. & aws s3 ls"));
+        assert_eq!(
+            l.raw_tail.as_deref(),
+            Some("/K echo a ^& b & echo. & aws s3 ls")
+        );
     }
 
     #[test]
     fn script_keeps_the_window_open_with_the_users_shell() {
         let s = posix_script(&TerminalRequest {
             guide: vec![],
-            run: Some(vec!["aws".into(), "sso".into(), "login".into(), "--profile".into(), "a;b".into()]),
+            run: Some(vec![
+                "aws".into(),
+                "sso".into(),
+                "login".into(),
+                "--profile".into(),
+                "a;b".into(),
+            ]),
         });
         assert_eq!(
             s,

@@ -16,7 +16,12 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 4] = [Step::Welcome, Step::ConnectAws, Step::ConnectAzure, Step::Done];
+    pub const ALL: [Step; 4] = [
+        Step::Welcome,
+        Step::ConnectAws,
+        Step::ConnectAzure,
+        Step::Done,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -70,9 +75,9 @@ impl Wizard {
     /// The commands for the current method, with the typed name or, while
     /// the field is empty, the placeholder (shown but not usable).
     pub fn command_steps(&self) -> Vec<CommandStep> {
-        let name = self
-            .profile_name()
-            .unwrap_or_else(|_| ProfileName::parse(PLACEHOLDER_NAME).expect("placeholder is a valid name"));
+        let name = self.profile_name().unwrap_or_else(|_| {
+            ProfileName::parse(PLACEHOLDER_NAME).expect("placeholder is a valid name")
+        });
         commands::steps(self.method, &name)
     }
 
@@ -99,7 +104,10 @@ impl Wizard {
 
     /// The latest report for the name in the field, if any.
     pub fn current_report(&self) -> Option<&CheckReport> {
-        self.reports.iter().rev().find(|r| r.profile == self.name_input)
+        self.reports
+            .iter()
+            .rev()
+            .find(|r| r.profile == self.name_input)
     }
 
     pub fn record(&mut self, report: CheckReport) {
@@ -137,7 +145,10 @@ mod tests {
     fn invalid_name_disables_commands_but_still_shows_them() {
         let mut w = Wizard::default();
         assert!(!w.commands_enabled());
-        assert_eq!(w.command_steps()[0].line(), "aws configure sso --profile my-sso-profile");
+        assert_eq!(
+            w.command_steps()[0].line(),
+            "aws configure sso --profile my-sso-profile"
+        );
         w.name_input = "a;b".into();
         assert!(!w.commands_enabled());
         w.name_input = "prod".into();

@@ -3,5 +3,7 @@
 
 mod common;
 
+#[path = "ui/snapshots.rs"]
+mod snapshots;
 #[path = "ui/wizard.rs"]
 mod wizard;

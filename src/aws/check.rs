@@ -72,15 +72,30 @@ pub async fn check_profile(name: &ProfileName, env: &AwsEnv, timeout: Duration) 
     let started = Instant::now();
     let discovery = profiles::discover(env);
     let kind = discovery.get(name.as_str()).map(|p| p.kind);
-    let subject = Subject { profile: name.as_str(), kind, timeout };
+    let subject = Subject {
+        profile: name.as_str(),
+        kind,
+        timeout,
+    };
     let outcome = match preflight(name, env, &discovery) {
         Some(failure) => Outcome::Failed(diagnose::diagnose(&subject, &failure)),
-        None => match tokio::time::timeout(timeout + Duration::from_secs(1), call_sts(name, env, timeout)).await {
+        None => match tokio::time::timeout(
+            timeout + Duration::from_secs(1),
+            call_sts(name, env, timeout),
+        )
+        .await
+        {
             Ok(Ok(identity)) => Outcome::Passed(identity),
-            Ok(Err(failure)) => Outcome::Failed(diagnose::diagnose(&subject, &Failure::Sdk(failure))),
+            Ok(Err(failure)) => {
+                Outcome::Failed(diagnose::diagnose(&subject, &Failure::Sdk(failure)))
+            }
             Err(_) => Outcome::Failed(diagnose::diagnose(
                 &subject,
-                &Failure::Sdk(SdkFailure { stage: Stage::Timeout, message: "no answer".into(), ..Default::default() }),
+                &Failure::Sdk(SdkFailure {
+                    stage: Stage::Timeout,
+                    message: "no answer".into(),
+                    ..Default::default()
+                }),
             )),
         },
     };
@@ -98,20 +113,31 @@ pub async fn check_profile(name: &ProfileName, env: &AwsEnv, timeout: Duration) 
 pub fn preflight(name: &ProfileName, env: &AwsEnv, discovery: &Discovery) -> Option<Failure> {
     let Some(info) = discovery.get(name.as_str()) else {
         if let Some(problem) = discovery.problems.first() {
-            return Some(Failure::ConfigParse { path: problem.path.clone(), message: problem.message.clone() });
+            return Some(Failure::ConfigParse {
+                path: problem.path.clone(),
+                message: problem.message.clone(),
+            });
         }
         let names: Vec<&str> = discovery.names().collect();
-        return Some(Failure::ProfileMissing { suggestions: closest_names(name.as_str(), &names, 3) });
+        return Some(Failure::ProfileMissing {
+            suggestions: closest_names(name.as_str(), &names, 3),
+        });
     };
     if let Some(problem) = &info.problem {
-        return Some(Failure::Unusable { problem: problem.clone(), sso: info.has_sso_settings() });
+        return Some(Failure::Unusable {
+            problem: problem.clone(),
+            sso: info.has_sso_settings(),
+        });
     }
     let (Some(key), Some(dir)) = (info.sso_cache_key(), env.sso_cache_dir()) else {
         return None;
     };
     let now = SystemTime::now();
     match sso_cache::token_status(&dir, key, now) {
-        TokenStatus::Valid { .. } | TokenStatus::Expired { refreshable: true, .. } => None,
+        TokenStatus::Valid { .. }
+        | TokenStatus::Expired {
+            refreshable: true, ..
+        } => None,
         status => Some(Failure::SsoToken { status, now }),
     }
 }
@@ -135,7 +161,11 @@ fn warnings(name: &ProfileName, env: &AwsEnv) -> Vec<Diagnosis> {
     out
 }
 
-async fn call_sts(name: &ProfileName, env: &AwsEnv, timeout: Duration) -> Result<Identity, SdkFailure> {
+async fn call_sts(
+    name: &ProfileName,
+    env: &AwsEnv,
+    timeout: Duration,
+) -> Result<Identity, SdkFailure> {
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(timeout)
         .operation_attempt_timeout(timeout)
@@ -153,7 +183,11 @@ async fn call_sts(name: &ProfileName, env: &AwsEnv, timeout: Duration) -> Result
         conf = conf.region(aws_sdk_sts::config::Region::new(FALLBACK_REGION));
     }
     let client = aws_sdk_sts::Client::from_conf(conf.build());
-    let out = client.get_caller_identity().send().await.map_err(sdk_failure)?;
+    let out = client
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(sdk_failure)?;
     Ok(Identity {
         account: out.account.unwrap_or_default(),
         arn: out.arn.unwrap_or_default(),
@@ -169,7 +203,8 @@ fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     e.to_string()
 }
 
-type StsError = SdkError<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError, HttpResponse>;
+type StsError =
+    SdkError<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError, HttpResponse>;
 
 fn sdk_failure(err: StsError) -> SdkFailure {
     let detail = DisplayErrorContext(&err).to_string();
@@ -188,10 +223,18 @@ fn sdk_failure(err: StsError) -> SdkFailure {
         _ => (Stage::Other, None),
     };
     let message = match (&stage, &err) {
-        (Stage::Service, SdkError::ServiceError(e)) => e.err().message().map(str::to_owned).unwrap_or(message),
+        (Stage::Service, SdkError::ServiceError(e)) => {
+            e.err().message().map(str::to_owned).unwrap_or(message)
+        }
         _ => message,
     };
-    SdkFailure { stage, code, status, message, detail }
+    SdkFailure {
+        stage,
+        code,
+        status,
+        message,
+        detail,
+    }
 }
 
 /// Up to `max` names closest to `target` by edit distance, for "did you
@@ -204,7 +247,11 @@ pub fn closest_names(target: &str, names: &[&str], max: usize) -> Vec<String> {
         .filter(|(d, _)| *d <= limit)
         .collect();
     scored.sort();
-    scored.into_iter().take(max).map(|(_, n)| n.to_owned()).collect()
+    scored
+        .into_iter()
+        .take(max)
+        .map(|(_, n)| n.to_owned())
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -213,7 +260,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -227,7 +276,10 @@ mod tests {
     #[test]
     fn suggests_near_names_only() {
         let names = ["prod-admin", "prod-audit", "staging", "dev"];
-        assert_eq!(closest_names("prod-admn", &names, 3), vec!["prod-admin", "prod-audit"]);
+        assert_eq!(
+            closest_names("prod-admn", &names, 3),
+            vec!["prod-admin", "prod-audit"]
+        );
         assert!(closest_names("zzzzzzzz", &names, 3).is_empty());
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

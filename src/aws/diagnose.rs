@@ -89,11 +89,22 @@ pub struct Diagnosis {
 /// case can be classified (and tested) in one place.
 #[derive(Clone, Debug)]
 pub enum Failure {
-    ConfigParse { path: PathBuf, message: String },
-    ProfileMissing { suggestions: Vec<String> },
+    ConfigParse {
+        path: PathBuf,
+        message: String,
+    },
+    ProfileMissing {
+        suggestions: Vec<String>,
+    },
     /// `sso`: the profile has SSO settings, so `aws configure sso` redoes it.
-    Unusable { problem: String, sso: bool },
-    SsoToken { status: TokenStatus, now: SystemTime },
+    Unusable {
+        problem: String,
+        sso: bool,
+    },
+    SsoToken {
+        status: TokenStatus,
+        now: SystemTime,
+    },
     Sdk(SdkFailure),
 }
 
@@ -150,7 +161,14 @@ impl Subject<'_> {
     }
 }
 
-fn d(case: Case, title: &str, explanation: String, fix: String, command: Option<String>, detail: String) -> Diagnosis {
+fn d(
+    case: Case,
+    title: &str,
+    explanation: String,
+    fix: String,
+    command: Option<String>,
+    detail: String,
+) -> Diagnosis {
     Diagnosis {
         case,
         title: title.to_owned(),
@@ -196,7 +214,10 @@ pub fn diagnose(subject: &Subject<'_>, failure: &Failure) -> Diagnosis {
             Case::ConfigParseError,
             "An AWS config file cannot be read",
             format!("{} is malformed: {message}", path.display()),
-            format!("Open {} in an editor and correct that line, then click Re-check.", path.display()),
+            format!(
+                "Open {} in an editor and correct that line, then click Re-check.",
+                path.display()
+            ),
             None,
             message.clone(),
         ),
@@ -223,7 +244,9 @@ pub fn diagnose(subject: &Subject<'_>, failure: &Failure) -> Diagnosis {
             Case::ProfileUnusable,
             "The profile is incomplete",
             if *sso {
-                format!("Profile {name} cannot be used: {problem}. This usually means aws configure sso did not finish.")
+                format!(
+                    "Profile {name} cannot be used: {problem}. This usually means aws configure sso did not finish."
+                )
             } else {
                 format!("Profile {name} cannot be used: {problem}.")
             },
@@ -234,7 +257,11 @@ pub fn diagnose(subject: &Subject<'_>, failure: &Failure) -> Diagnosis {
             } else {
                 "Run the setup again for this profile, then click Re-check.".into()
             },
-            Some(if *sso { subject.cmd(&["aws", "configure", "sso"]) } else { subject.configure() }),
+            Some(if *sso {
+                subject.cmd(&["aws", "configure", "sso"])
+            } else {
+                subject.configure()
+            }),
             problem.clone(),
         ),
         Failure::SsoToken { status, now } => sso_token(subject, status, *now),
@@ -302,18 +329,26 @@ fn rejected_fix(s: &Subject<'_>) -> (String, Option<String>) {
 }
 
 fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
-    let detail = if f.detail.is_empty() { f.message.clone() } else { f.detail.clone() };
+    let detail = if f.detail.is_empty() {
+        f.message.clone()
+    } else {
+        f.detail.clone()
+    };
     let case = match (f.stage, f.code.as_deref(), f.status) {
         (Stage::Timeout, _, _) => Case::Timeout,
         (Stage::Service, Some("InvalidClientTokenId"), _) => Case::InvalidClientToken,
-        (Stage::Service, Some("SignatureDoesNotMatch"), _) if is_skew(&f.message) => Case::ClockSkew,
+        (Stage::Service, Some("SignatureDoesNotMatch"), _) if is_skew(&f.message) => {
+            Case::ClockSkew
+        }
         (Stage::Service, Some("SignatureDoesNotMatch"), _) => Case::SignatureMismatch,
         (Stage::Service, Some("RequestExpired" | "RequestTimeTooSkewed"), _) => Case::ClockSkew,
         (Stage::Service, Some("ExpiredToken" | "ExpiredTokenException"), _) => Case::ExpiredToken,
         // GetCallerIdentity needs no permission: a 403 means the
         // credentials themselves were refused.
         (Stage::Service | Stage::Response, None, Some(403)) => Case::InvalidClientToken,
-        (Stage::Io, _, _) => text_case(&detail).filter(|c| *c == Case::Timeout).unwrap_or(Case::Network),
+        (Stage::Io, _, _) => text_case(&detail)
+            .filter(|c| *c == Case::Timeout)
+            .unwrap_or(Case::Network),
         (Stage::Construction, _, _) if detail.contains("region") => Case::MissingRegion,
         _ => text_case(&detail).unwrap_or(Case::Unknown),
     };
@@ -437,7 +472,8 @@ fn is_skew(message: &str) -> bool {
 fn network_words(detail: &str) -> String {
     let lower = detail.to_lowercase();
     if lower.contains("refused") {
-        "The connection to AWS was refused: nothing is listening at the address this profile uses.".into()
+        "The connection to AWS was refused: nothing is listening at the address this profile uses."
+            .into()
     } else if lower.contains("dns") || lower.contains("lookup") || lower.contains("resolve") {
         "The AWS address could not be looked up (DNS). You may be offline.".into()
     } else if lower.contains("certificate") || lower.contains("tls") {
@@ -469,7 +505,11 @@ pub fn permissions_warning(path: &std::path::Path, mode: u32) -> Diagnosis {
     d(
         Case::CredentialsFilePermissions,
         "Your credentials file is readable by other users",
-        format!("{} has permissions {:o}: other accounts on this computer can read your keys.", path.display(), mode & 0o777),
+        format!(
+            "{} has permissions {:o}: other accounts on this computer can read your keys.",
+            path.display(),
+            mode & 0o777
+        ),
         "Make it readable by you only.".into(),
         Some(posix_join(&["chmod", "600", &path.display().to_string()])),
         String::new(),
@@ -481,28 +521,51 @@ mod tests {
     use super::*;
 
     fn subject(kind: Option<Kind>) -> Subject<'static> {
-        Subject { profile: "prod-admin", kind, timeout: Duration::from_secs(15) }
+        Subject {
+            profile: "prod-admin",
+            kind,
+            timeout: Duration::from_secs(15),
+        }
     }
 
     #[test]
     fn invalid_token_fix_follows_the_profile_kind() {
-        let f = Failure::Sdk(SdkFailure { stage: Stage::Service, code: Some("InvalidClientTokenId".into()), status: Some(403), ..Default::default() });
+        let f = Failure::Sdk(SdkFailure {
+            stage: Stage::Service,
+            code: Some("InvalidClientTokenId".into()),
+            status: Some(403),
+            ..Default::default()
+        });
         let sso = diagnose(&subject(Some(Kind::Sso)), &f);
         assert_eq!(sso.case, Case::InvalidClientToken);
-        assert_eq!(sso.command.as_deref(), Some("aws sso login --profile prod-admin"));
+        assert_eq!(
+            sso.command.as_deref(),
+            Some("aws sso login --profile prod-admin")
+        );
         let keys = diagnose(&subject(Some(Kind::AccessKeys)), &f);
-        assert_eq!(keys.command.as_deref(), Some("aws configure --profile prod-admin"));
+        assert_eq!(
+            keys.command.as_deref(),
+            Some("aws configure --profile prod-admin")
+        );
     }
 
     #[test]
     fn bare_403_means_rejected_credentials() {
-        let f = Failure::Sdk(SdkFailure { stage: Stage::Service, status: Some(403), message: "unhandled error".into(), ..Default::default() });
+        let f = Failure::Sdk(SdkFailure {
+            stage: Stage::Service,
+            status: Some(403),
+            message: "unhandled error".into(),
+            ..Default::default()
+        });
         assert_eq!(diagnose(&subject(None), &f).case, Case::InvalidClientToken);
     }
 
     #[test]
     fn unknown_never_has_empty_text() {
-        let f = Failure::Sdk(SdkFailure { detail: "something odd".into(), ..Default::default() });
+        let f = Failure::Sdk(SdkFailure {
+            detail: "something odd".into(),
+            ..Default::default()
+        });
         let dgn = diagnose(&subject(None), &f);
         assert_eq!(dgn.case, Case::Unknown);
         assert_eq!(dgn.explanation, "something odd");

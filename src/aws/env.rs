@@ -89,7 +89,8 @@ impl AwsEnv {
     }
 
     pub fn sso_cache_dir(&self) -> Option<PathBuf> {
-        self.home_dir().map(|h| h.join(".aws").join("sso").join("cache"))
+        self.home_dir()
+            .map(|h| h.join(".aws").join("sso").join("cache"))
     }
 
     fn file_var(&self, var: &str, default_name: &str) -> Option<PathBuf> {
@@ -133,13 +134,22 @@ mod tests {
             ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1"),
             ("PATH", "/bin"),
         ]);
-        assert_eq!(env.overriding_vars(), vec!["AWS_ACCESS_KEY_ID", "AWS_PROFILE"]);
+        assert_eq!(
+            env.overriding_vars(),
+            vec!["AWS_ACCESS_KEY_ID", "AWS_PROFILE"]
+        );
         let sdk = env.sdk_env();
         assert!(sdk.get("AWS_ACCESS_KEY_ID").is_err());
         assert!(sdk.get("AWS_PROFILE").is_err());
-        assert_eq!(sdk.get("AWS_ENDPOINT_URL_STS").unwrap(), "http://127.0.0.1:1");
+        assert_eq!(
+            sdk.get("AWS_ENDPOINT_URL_STS").unwrap(),
+            "http://127.0.0.1:1"
+        );
         assert_eq!(sdk.get("AWS_EC2_METADATA_DISABLED").unwrap(), "true");
-        assert_eq!(env.config_file().unwrap(), PathBuf::from("/home/u/.aws/config"));
+        assert_eq!(
+            env.config_file().unwrap(),
+            PathBuf::from("/home/u/.aws/config")
+        );
     }
 
     #[test]

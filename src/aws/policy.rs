@@ -8,12 +8,16 @@ pub const POLICY_JSON: &str = include_str!("../../assets/escher-readonly-policy.
 pub const FILE_NAME: &str = "escher-readonly-policy.json";
 pub const MANAGED_ALTERNATIVE: &str = "ReadOnlyAccess";
 pub const MANAGED_ALTERNATIVE_ARN: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
-pub const COST_EXPLORER_URL: &str = "https://console.aws.amazon.com/cost-management/home#/cost-explorer";
+pub const COST_EXPLORER_URL: &str =
+    "https://console.aws.amazon.com/cost-management/home#/cost-explorer";
 
 /// Write the policy to `path` through a temporary file and a rename, so an
 /// existing file is either replaced whole or left as it was.
 pub fn save_to(path: &Path) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let tmp = dir.join(format!(".{FILE_NAME}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -39,8 +43,16 @@ mod tests {
         assert_eq!(st["Sid"], "EscherReadOnly");
         assert_eq!(st["Effect"], "Allow");
         assert_eq!(st["Resource"], "*");
-        let actions: Vec<&str> = st["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        let actions: Vec<&str> = st["Action"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
         assert_eq!(actions.len(), 15);
-        assert!(actions.iter().all(|a| a.contains(":Describe") || a.contains(":List") || a.contains(":Get") || a.ends_with(":LookupEvents")));
+        assert!(actions.iter().all(|a| a.contains(":Describe")
+            || a.contains(":List")
+            || a.contains(":Get")
+            || a.ends_with(":LookupEvents")));
     }
 }

@@ -28,10 +28,9 @@ impl fmt::Display for NameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NameError::Empty => write!(f, "Enter a profile name, for example prod-admin."),
-            NameError::TooLong(n) => write!(
-                f,
-                "The name is {n} characters long; use at most {MAX_LEN}."
-            ),
+            NameError::TooLong(n) => {
+                write!(f, "The name is {n} characters long; use at most {MAX_LEN}.")
+            }
             NameError::BadFirst(c) => write!(
                 f,
                 "A profile name must start with a letter or digit, not {}.",
@@ -104,19 +103,31 @@ mod tests {
 
     #[test]
     fn accepts_cli_style_names() {
-        for ok in ["prod-admin", "audit-readonly", "a", "AdministratorAccess-123456789012", "x.y+z=w@v,u_t"] {
+        for ok in [
+            "prod-admin",
+            "audit-readonly",
+            "a",
+            "AdministratorAccess-123456789012",
+            "x.y+z=w@v,u_t",
+        ] {
             assert_eq!(ProfileName::parse(ok).unwrap().as_str(), ok);
         }
     }
 
     #[test]
     fn names_the_offending_character() {
-        assert_eq!(ProfileName::parse("a;rm -rf ~"), Err(NameError::NotAllowed(';')));
+        assert_eq!(
+            ProfileName::parse("a;rm -rf ~"),
+            Err(NameError::NotAllowed(';'))
+        );
         assert_eq!(ProfileName::parse("$(id)"), Err(NameError::NotAllowed('$')));
         assert_eq!(ProfileName::parse("-x"), Err(NameError::BadFirst('-')));
         assert_eq!(ProfileName::parse(""), Err(NameError::Empty));
         assert_eq!(ProfileName::parse("pród"), Err(NameError::NotAllowed('ó')));
-        assert_eq!(ProfileName::parse(&"a".repeat(65)), Err(NameError::TooLong(65)));
+        assert_eq!(
+            ProfileName::parse(&"a".repeat(65)),
+            Err(NameError::TooLong(65))
+        );
         let msg = ProfileName::parse("prod admin").unwrap_err().to_string();
         assert!(msg.starts_with("A space is not allowed"), "{msg}");
         let msg = ProfileName::parse("a\nb").unwrap_err().to_string();

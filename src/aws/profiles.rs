@@ -207,7 +207,10 @@ pub fn classify(set: &ProfileSet, p: &Profile) -> ProfileInfo {
     info.kind = kind;
     info.problem = problem;
     if kind == Kind::Unusable && info.problem.is_none() {
-        info.problem = Some("it has no credentials: no access keys, SSO settings, role or credential_process".into());
+        info.problem = Some(
+            "it has no credentials: no access keys, SSO settings, role or credential_process"
+                .into(),
+        );
     }
     info
 }
@@ -218,21 +221,32 @@ fn kind_of(set: &ProfileSet, p: &Profile, info: &mut ProfileInfo) -> (Kind, Opti
         return assume_role(set, p);
     }
     if has("credential_source") {
-        return (Kind::AssumeRole, Some("credential_source is set without role_arn".into()));
+        return (
+            Kind::AssumeRole,
+            Some("credential_source is set without role_arn".into()),
+        );
     }
     if has("web_identity_token_file") {
         return if has("role_arn") {
             (Kind::WebIdentity, None)
         } else {
-            (Kind::Unusable, Some("web_identity_token_file is set without role_arn".into()))
+            (
+                Kind::Unusable,
+                Some("web_identity_token_file is set without role_arn".into()),
+            )
         };
     }
     if let Some(session) = info.sso_session.clone() {
         return sso_session_profile(set, &session, info);
     }
-    if ["sso_start_url", "sso_region", "sso_account_id", "sso_role_name"]
-            .iter()
-            .any(|k| has(k))
+    if [
+        "sso_start_url",
+        "sso_region",
+        "sso_account_id",
+        "sso_role_name",
+    ]
+    .iter()
+    .any(|k| has(k))
     {
         return legacy_sso(info);
     }
@@ -244,17 +258,29 @@ fn kind_of(set: &ProfileSet, p: &Profile, info: &mut ProfileInfo) -> (Kind, Opti
     }
     match (has("aws_access_key_id"), has("aws_secret_access_key")) {
         (true, true) => (Kind::AccessKeys, None),
-        (true, false) => (Kind::Unusable, Some("aws_access_key_id is set but aws_secret_access_key is missing".into())),
-        (false, true) => (Kind::Unusable, Some("aws_secret_access_key is set but aws_access_key_id is missing".into())),
+        (true, false) => (
+            Kind::Unusable,
+            Some("aws_access_key_id is set but aws_secret_access_key is missing".into()),
+        ),
+        (false, true) => (
+            Kind::Unusable,
+            Some("aws_secret_access_key is set but aws_access_key_id is missing".into()),
+        ),
         (false, false) => (Kind::Unusable, None),
     }
 }
 
-fn sso_session_profile(set: &ProfileSet, session: &str, info: &mut ProfileInfo) -> (Kind, Option<String>) {
+fn sso_session_profile(
+    set: &ProfileSet,
+    session: &str,
+    info: &mut ProfileInfo,
+) -> (Kind, Option<String>) {
     let Some(s) = set.sso_session(session) else {
         return (
             Kind::Unusable,
-            Some(format!("sso_session = {session} names a missing [sso-session {session}] section")),
+            Some(format!(
+                "sso_session = {session} names a missing [sso-session {session}] section"
+            )),
         );
     };
     if info.sso_start_url.is_none() {
@@ -264,10 +290,16 @@ fn sso_session_profile(set: &ProfileSet, session: &str, info: &mut ProfileInfo) 
         info.sso_region = s.get("sso_region").map(str::to_owned);
     }
     if info.sso_start_url.is_none() {
-        return (Kind::Unusable, Some(format!("[sso-session {session}] has no sso_start_url")));
+        return (
+            Kind::Unusable,
+            Some(format!("[sso-session {session}] has no sso_start_url")),
+        );
     }
     if info.sso_region.is_none() {
-        return (Kind::Unusable, Some(format!("[sso-session {session}] has no sso_region")));
+        return (
+            Kind::Unusable,
+            Some(format!("[sso-session {session}] has no sso_region")),
+        );
     }
     match sso_role_problem(info) {
         Some(problem) => (Kind::Unusable, Some(problem)),
@@ -289,7 +321,13 @@ fn legacy_sso(info: &ProfileInfo) -> (Kind, Option<String>) {
     if missing.is_empty() {
         (Kind::SsoLegacy, None)
     } else {
-        (Kind::Unusable, Some(format!("the SSO settings are incomplete: {} missing", missing.join(", "))))
+        (
+            Kind::Unusable,
+            Some(format!(
+                "the SSO settings are incomplete: {} missing",
+                missing.join(", ")
+            )),
+        )
     }
 }
 
@@ -298,7 +336,9 @@ fn sso_role_problem(info: &ProfileInfo) -> Option<String> {
         (Some(_), Some(_)) => None,
         (Some(_), None) => Some("sso_account_id is set but sso_role_name is missing".into()),
         (None, Some(_)) => Some("sso_role_name is set but sso_account_id is missing".into()),
-        (None, None) => Some("it names an SSO session but no sso_account_id and sso_role_name".into()),
+        (None, None) => {
+            Some("it names an SSO session but no sso_account_id and sso_role_name".into())
+        }
     }
 }
 
@@ -306,15 +346,26 @@ fn assume_role(set: &ProfileSet, p: &Profile) -> (Kind, Option<String>) {
     let source = get(p, "source_profile");
     let credential_source = get(p, "credential_source");
     match (source, credential_source) {
-        (None, None) => (Kind::Unusable, Some("role_arn is set without source_profile or credential_source".into())),
-        (Some(_), Some(_)) => (Kind::Unusable, Some("both source_profile and credential_source are set; use one".into())),
+        (None, None) => (
+            Kind::Unusable,
+            Some("role_arn is set without source_profile or credential_source".into()),
+        ),
+        (Some(_), Some(_)) => (
+            Kind::Unusable,
+            Some("both source_profile and credential_source are set; use one".into()),
+        ),
         (None, Some(_)) => (Kind::AssumeRole, None),
         (Some(first), None) => {
             let mut chain = vec![p.name().to_owned()];
             let mut current = first;
             loop {
                 let Some(src) = set.get_profile(&current) else {
-                    return (Kind::Unusable, Some(format!("source_profile = {current} names a profile that does not exist")));
+                    return (
+                        Kind::Unusable,
+                        Some(format!(
+                            "source_profile = {current} names a profile that does not exist"
+                        )),
+                    );
                 };
                 // A profile may name itself as source when it holds the keys.
                 if chain.last() == Some(&current) && get(src, "aws_access_key_id").is_some() {
@@ -323,7 +374,10 @@ fn assume_role(set: &ProfileSet, p: &Profile) -> (Kind, Option<String>) {
                 let looped = chain.contains(&current);
                 chain.push(current);
                 if looped {
-                    return (Kind::Unusable, Some(format!("source_profile loop: {}", chain.join(" → "))));
+                    return (
+                        Kind::Unusable,
+                        Some(format!("source_profile loop: {}", chain.join(" → "))),
+                    );
                 }
                 match (get(src, "role_arn"), get(src, "source_profile")) {
                     (Some(_), Some(next)) => current = next,

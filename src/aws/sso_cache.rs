@@ -10,10 +10,20 @@ use std::time::SystemTime;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TokenStatus {
-    Missing { path: PathBuf },
-    Unreadable { path: PathBuf, reason: String },
-    Valid { expires_at: SystemTime },
-    Expired { expires_at: SystemTime, refreshable: bool },
+    Missing {
+        path: PathBuf,
+    },
+    Unreadable {
+        path: PathBuf,
+        reason: String,
+    },
+    Valid {
+        expires_at: SystemTime,
+    },
+    Expired {
+        expires_at: SystemTime,
+        refreshable: bool,
+    },
 }
 
 /// `<cache dir>/<hex sha1(key)>.json`, key being the sso-session name or,
@@ -98,15 +108,27 @@ mod tests {
     fn file_name_is_sha1_of_key() {
         // A known vector: sha1("abc").
         let f = cache_file(Path::new("/c"), "abc");
-        assert_eq!(f, PathBuf::from("/c/a9993e364706816aba3e25717850c26c9cd0d89d.json"));
+        assert_eq!(
+            f,
+            PathBuf::from("/c/a9993e364706816aba3e25717850c26c9cd0d89d.json")
+        );
     }
 
     #[test]
     fn durations_read_as_people_say_them() {
-        assert_eq!(human_duration(Duration::from_secs(5 * 3600 + 12 * 60 + 3)), "5 h 12 m");
+        assert_eq!(
+            human_duration(Duration::from_secs(5 * 3600 + 12 * 60 + 3)),
+            "5 h 12 m"
+        );
         assert_eq!(human_duration(Duration::from_secs(59)), "59 s");
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        assert_eq!(describe_expiry(now - Duration::from_secs(7200), now), "expired 2 h 0 m ago");
-        assert_eq!(describe_expiry(now + Duration::from_secs(600), now), "expires in 10 m");
+        assert_eq!(
+            describe_expiry(now - Duration::from_secs(7200), now),
+            "expired 2 h 0 m ago"
+        );
+        assert_eq!(
+            describe_expiry(now + Duration::from_secs(600), now),
+            "expires in 10 m"
+        );
     }
 }

@@ -28,6 +28,7 @@ pub const ROWS: [Row; 4] = [
 impl Row {
     /// The fix with the profile's name in place of `X`.
     pub fn fix_for(&self, profile: &str) -> String {
-        self.fix.replace("--profile X", &format!("--profile {profile}"))
+        self.fix
+            .replace("--profile X", &format!("--profile {profile}"))
     }
 }

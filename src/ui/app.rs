@@ -43,9 +43,14 @@ impl EscherApp {
     pub fn poll(&mut self) {
         for event in self.background.poll() {
             match event {
-                Event::Checked(report) => self.wizard.record(report),
+                Event::Checked(report) => self.wizard.record(*report),
                 Event::TerminalOpened(Ok(program)) => {
-                    self.terminal_note = Some((true, format!("Opened {program}. Run the commands there, then come back and click Re-check.")));
+                    self.terminal_note = Some((
+                        true,
+                        format!(
+                            "Opened {program}. Run the commands there, then come back and click Re-check."
+                        ),
+                    ));
                 }
                 Event::TerminalOpened(Err(why)) => self.terminal_note = Some((false, why)),
                 Event::PolicySaved(Ok(Some(path))) => {
@@ -101,22 +106,24 @@ impl EscherApp {
             self.bottom_bar(ui);
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-                ui.set_max_width(900.0);
-                match self.wizard.step {
-                    Step::Welcome => {
-                        if welcome::show(ui) {
-                            self.wizard.go(Step::ConnectAws);
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    ui.set_max_width(900.0);
+                    match self.wizard.step {
+                        Step::Welcome => {
+                            if welcome::show(ui) {
+                                self.wizard.go(Step::ConnectAws);
+                            }
+                        }
+                        Step::ConnectAws => self.connect_aws(ui),
+                        Step::ConnectAzure | Step::Done => {
+                            if azure::show(ui, &self.wizard) {
+                                self.wizard.go(Step::ConnectAws);
+                            }
                         }
                     }
-                    Step::ConnectAws => self.connect_aws(ui),
-                    Step::ConnectAzure | Step::Done => {
-                        if azure::show(ui, &self.wizard) {
-                            self.wizard.go(Step::ConnectAws);
-                        }
-                    }
-                }
-            });
+                });
         });
         self.troubleshooting_window(ui);
     }
@@ -131,8 +138,13 @@ impl EscherApp {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let can = self.wizard.can_continue();
                     let resp = ui
-                        .add_enabled(can, egui::Button::new(RichText::new("Continue to Azure").strong()))
-                        .on_disabled_hover_text("Available once at least one profile passes Re-check");
+                        .add_enabled(
+                            can,
+                            egui::Button::new(RichText::new("Continue to Azure").strong()),
+                        )
+                        .on_disabled_hover_text(
+                            "Available once at least one profile passes Re-check",
+                        );
                     if resp.clicked() {
                         self.wizard.go(Step::ConnectAzure);
                     }
@@ -167,7 +179,11 @@ impl EscherApp {
             .show(ui, |ui| {
                 let a = needs::show(ui, copied.as_deref() == Some("policy"));
                 if let Some((ok, note)) = &self.policy_note {
-                    let color = if *ok { super::widgets::success_color(ui) } else { super::widgets::error_color(ui) };
+                    let color = if *ok {
+                        super::widgets::success_color(ui)
+                    } else {
+                        super::widgets::error_color(ui)
+                    };
                     ui.label(RichText::new(note).color(color));
                 }
                 a
@@ -183,10 +199,13 @@ impl EscherApp {
             None => {}
         }
         match needs_action {
-            Some(NeedsAction::CopyPolicy) => self.copy(ui, "policy".into(), policy::POLICY_JSON.into()),
+            Some(NeedsAction::CopyPolicy) => {
+                self.copy(ui, "policy".into(), policy::POLICY_JSON.into())
+            }
             Some(NeedsAction::SavePolicy) => self.background.save_policy(Self::wake(ui)),
             Some(NeedsAction::OpenCostExplorer) => {
-                ui.ctx().open_url(egui::OpenUrl::new_tab(policy::COST_EXPLORER_URL));
+                ui.ctx()
+                    .open_url(egui::OpenUrl::new_tab(policy::COST_EXPLORER_URL));
             }
             None => {}
         }
@@ -204,21 +223,30 @@ impl EscherApp {
         }
         let steps = self.wizard.command_steps();
         let mut guide = vec![
-            format!("Escher: connect AWS profile {} ({})", self.wizard.name_input, self.wizard.method.label()),
+            format!(
+                "Escher: connect AWS profile {} ({})",
+                self.wizard.name_input,
+                self.wizard.method.label()
+            ),
             String::new(),
         ];
         let run = match only.and_then(|i| steps.get(i)) {
             Some(step) => Some(step.argv.clone()),
             None => {
                 guide.push("Run these commands in order:".into());
-                guide.extend(steps.iter().map(|s| format!("  {}. {}", s.number, s.line())));
+                guide.extend(
+                    steps
+                        .iter()
+                        .map(|s| format!("  {}. {}", s.number, s.line())),
+                );
                 guide.push(String::new());
                 guide.push("Then return to Escher and click Re-check.".into());
                 None
             }
         };
         self.terminal_note = Some((true, "Opening a terminal…".into()));
-        self.background.open_terminal(TerminalRequest { guide, run }, Self::wake(ui));
+        self.background
+            .open_terminal(TerminalRequest { guide, run }, Self::wake(ui));
     }
 
     fn troubleshooting_window(&mut self, ui: &mut Ui) {
@@ -234,7 +262,9 @@ impl EscherApp {
         egui::Window::new("Troubleshooting")
             .open(&mut self.show_troubleshooting)
             .default_width(640.0)
-            .show(ui.ctx(), |ui| troubleshooting::show(ui, &profile, highlight));
+            .show(ui.ctx(), |ui| {
+                troubleshooting::show(ui, &profile, highlight)
+            });
     }
 }
 

@@ -8,21 +8,27 @@ use egui::{RichText, Ui};
 pub fn show(ui: &mut Ui, wizard: &Wizard) -> bool {
     ui.heading("Connect Azure");
     ui.add_space(8.0);
-    ui.label("Escher connects Azure next, with a subscription picker. Your AWS connection is in place:");
+    ui.label(
+        "Escher connects Azure next, with a subscription picker. Your AWS connection is in place:",
+    );
     ui.add_space(8.0);
     ui.label(RichText::new("Connected AWS profiles").strong());
-    egui::Grid::new("connected-aws").num_columns(3).striped(true).spacing([16.0, 6.0]).show(ui, |ui| {
-        ui.label(RichText::new("Profile").strong());
-        ui.label(RichText::new("Account").strong());
-        ui.label(RichText::new("ARN").strong());
-        ui.end_row();
-        for c in &wizard.connected {
-            ui.label(RichText::new(format!("✔ {}", c.name)).color(success_color(ui)));
-            ui.label(&c.identity.account);
-            ui.add(egui::Label::new(&c.identity.arn).selectable(true));
+    egui::Grid::new("connected-aws")
+        .num_columns(3)
+        .striped(true)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new("Profile").strong());
+            ui.label(RichText::new("Account").strong());
+            ui.label(RichText::new("ARN").strong());
             ui.end_row();
-        }
-    });
+            for c in &wizard.connected {
+                ui.label(RichText::new(format!("✔ {}", c.name)).color(success_color(ui)));
+                ui.label(&c.identity.account);
+                ui.add(egui::Label::new(&c.identity.arn).selectable(true));
+                ui.end_row();
+            }
+        });
     ui.add_space(16.0);
     ui.button("Back to Connect AWS").clicked()
 }

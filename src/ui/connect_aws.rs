@@ -66,12 +66,27 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         });
         ui.horizontal(|ui| {
             code(ui, &line, enabled);
-            if button_named(ui, enabled, "Copy", &format!("Copy command {}", step.number)).clicked() {
-                action = Some(Action::Copy { key: key.clone(), text: line.clone() });
+            if button_named(
+                ui,
+                enabled,
+                "Copy",
+                &format!("Copy command {}", step.number),
+            )
+            .clicked()
+            {
+                action = Some(Action::Copy {
+                    key: key.clone(),
+                    text: line.clone(),
+                });
             }
-            if button_named(ui, enabled, "Run in Terminal", &format!("Run command {} in Terminal", step.number))
-                .on_hover_text("Opens a terminal window and runs this command there")
-                .clicked()
+            if button_named(
+                ui,
+                enabled,
+                "Run in Terminal",
+                &format!("Run command {} in Terminal", step.number),
+            )
+            .on_hover_text("Opens a terminal window and runs this command there")
+            .clicked()
             {
                 action = Some(Action::RunInTerminal(step.number - 1));
             }
@@ -82,11 +97,18 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     }
     ui.add_space(8.0);
     ui.horizontal(|ui| {
-        if ui.add_enabled(enabled, egui::Button::new(">_ Open Terminal")).clicked() {
+        if ui
+            .add_enabled(enabled, egui::Button::new(">_ Open Terminal"))
+            .clicked()
+        {
             action = Some(Action::OpenTerminal);
         }
         if let Some((ok, note)) = v.terminal_note {
-            let color = if *ok { success_color(ui) } else { error_color(ui) };
+            let color = if *ok {
+                success_color(ui)
+            } else {
+                error_color(ui)
+            };
             ui.add(egui::Label::new(RichText::new(note).color(color)).wrap());
         }
     });
@@ -98,28 +120,35 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
                  audit-readonly.",
             );
         });
-    } else {
-        ui.label("Same Re-check flow: when the commands succeed, click Re-check.");
     }
 
     ui.add_space(12.0);
     ui.separator();
     ui.horizontal(|ui| {
         let can = enabled && !v.checking;
-        if ui.add_enabled(can, egui::Button::new(RichText::new("Re-check").strong())).clicked() {
+        if ui
+            .add_enabled(can, egui::Button::new(RichText::new("Re-check").strong()))
+            .clicked()
+        {
             action = Some(Action::Recheck);
         }
         if v.checking {
             ui.spinner();
             ui.label(format!("Checking {} with AWS STS…", v.wizard.name_input));
         } else if v.wizard.current_report().is_none() {
-            ui.label("When get-caller-identity returns your AWS principal, click Re-check.");
+            ui.label(match v.wizard.method {
+                Method::Sso => {
+                    "When get-caller-identity returns your AWS principal, click Re-check."
+                }
+                Method::AccessKeys => "When aws s3 ls runs without an error, click Re-check.",
+            });
         }
     });
-    if !v.checking && let Some(report) = v.wizard.current_report() {
-        if let Some(a) = verdict(ui, report, v.copied) {
-            action = Some(a);
-        }
+    if !v.checking
+        && let Some(report) = v.wizard.current_report()
+        && let Some(a) = verdict(ui, report, v.copied)
+    {
+        action = Some(a);
     }
     connected_so_far(ui, v.wizard);
     action
@@ -151,7 +180,9 @@ fn name_field(ui: &mut Ui, wizard: &mut Wizard) {
 
 fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Action> {
     let mut action = None;
-    let ago = SystemTime::now().duration_since(report.finished_at).unwrap_or_default();
+    let ago = SystemTime::now()
+        .duration_since(report.finished_at)
+        .unwrap_or_default();
     match &report.outcome {
         Outcome::Passed(id) => {
             ui.label(
@@ -159,13 +190,20 @@ fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Ac
                     .strong()
                     .color(success_color(ui)),
             );
-            egui::Grid::new("identity").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
-                for (k, val) in [("Account", &id.account), ("ARN", &id.arn), ("UserId", &id.user_id)] {
-                    ui.label(RichText::new(k).strong());
-                    ui.add(egui::Label::new(RichText::new(val).monospace()).selectable(true));
-                    ui.end_row();
-                }
-            });
+            egui::Grid::new("identity")
+                .num_columns(2)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    for (k, val) in [
+                        ("Account", &id.account),
+                        ("ARN", &id.arn),
+                        ("UserId", &id.user_id),
+                    ] {
+                        ui.label(RichText::new(k).strong());
+                        ui.add(egui::Label::new(RichText::new(val).monospace()).selectable(true));
+                        ui.end_row();
+                    }
+                });
             ui.label(
                 RichText::new(format!(
                     "Checked {} ago in {} ms",
@@ -192,40 +230,59 @@ fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Ac
 
 fn diagnosis(ui: &mut Ui, d: &Diagnosis, copied: Option<&str>, is_error: bool) -> Option<Action> {
     let mut action = None;
-    let (mark, color) = if is_error { ("✖", error_color(ui)) } else { ("⚠", ui.visuals().warn_fg_color) };
-    egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, color)).show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        ui.label(RichText::new(format!("{mark} {}", d.title)).strong().color(color));
-        ui.add(egui::Label::new(&d.explanation).wrap());
-        ui.add(egui::Label::new(RichText::new(format!("What to do: {}", d.fix))).wrap());
-        if let Some(cmd) = &d.command {
-            let key = format!("fix-{}", d.case.id());
-            ui.horizontal(|ui| {
-                code(ui, cmd, true);
-                if button_named(ui, true, "Copy", &format!("Copy fix: {cmd}")).clicked() {
-                    action = Some(Action::Copy { key: key.clone(), text: cmd.clone() });
-                }
-                if copied == Some(key.as_str()) {
-                    ui.label(RichText::new("Copied").color(success_color(ui)));
-                }
-            });
-        }
-        if !d.suggestions.is_empty() {
-            ui.horizontal_wrapped(|ui| {
-                ui.label("Use an existing profile:");
-                for s in &d.suggestions {
-                    if button_named(ui, true, s, &format!("Use profile {s}")).clicked() {
-                        action = Some(Action::UseName(s.clone()));
+    let (mark, color) = if is_error {
+        ("✖", error_color(ui))
+    } else {
+        ("⚠", ui.visuals().warn_fg_color)
+    };
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.0, color))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                RichText::new(format!("{mark} {}", d.title))
+                    .strong()
+                    .color(color),
+            );
+            ui.add(egui::Label::new(&d.explanation).wrap());
+            ui.add(egui::Label::new(RichText::new(format!("What to do: {}", d.fix))).wrap());
+            if let Some(cmd) = &d.command {
+                let key = format!("fix-{}", d.case.id());
+                ui.horizontal(|ui| {
+                    code(ui, cmd, true);
+                    if button_named(ui, true, "Copy", &format!("Copy fix: {cmd}")).clicked() {
+                        action = Some(Action::Copy {
+                            key: key.clone(),
+                            text: cmd.clone(),
+                        });
                     }
-                }
-            });
-        }
-        if !d.detail.is_empty() {
-            egui::CollapsingHeader::new("Details").id_salt(("details", d.case.id())).show(ui, |ui| {
-                ui.add(egui::Label::new(RichText::new(&d.detail).monospace().small()).selectable(true).wrap());
-            });
-        }
-    });
+                    if copied == Some(key.as_str()) {
+                        ui.label(RichText::new("Copied").color(success_color(ui)));
+                    }
+                });
+            }
+            if !d.suggestions.is_empty() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("Use an existing profile:");
+                    for s in &d.suggestions {
+                        if button_named(ui, true, s, &format!("Use profile {s}")).clicked() {
+                            action = Some(Action::UseName(s.clone()));
+                        }
+                    }
+                });
+            }
+            if !d.detail.is_empty() {
+                egui::CollapsingHeader::new("Details")
+                    .id_salt(("details", d.case.id()))
+                    .show(ui, |ui| {
+                        ui.add(
+                            egui::Label::new(RichText::new(&d.detail).monospace().small())
+                                .selectable(true)
+                                .wrap(),
+                        );
+                    });
+            }
+        });
     action
 }
 
@@ -237,8 +294,11 @@ fn connected_so_far(ui: &mut Ui, wizard: &Wizard) {
     ui.label(RichText::new("Connected so far").strong());
     for c in &wizard.connected {
         ui.label(
-            RichText::new(format!("✔ {} — account {} — {}", c.name, c.identity.account, c.identity.arn))
-                .color(success_color(ui)),
+            RichText::new(format!(
+                "✔ {} — account {} — {}",
+                c.name, c.identity.account, c.identity.arn
+            ))
+            .color(success_color(ui)),
         );
     }
 }

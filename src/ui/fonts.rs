@@ -6,7 +6,11 @@ use egui::{FontDefinitions, FontFamily};
 
 pub fn install(ctx: &egui::Context) {
     let mut fonts = FontDefinitions::default();
-    let mono = fonts.families.get(&FontFamily::Monospace).and_then(|f| f.first()).cloned();
+    let mono = fonts
+        .families
+        .get(&FontFamily::Monospace)
+        .and_then(|f| f.first())
+        .cloned();
     if let (Some(mono), Some(prop)) = (mono, fonts.families.get_mut(&FontFamily::Proportional))
         && !prop.contains(&mono)
     {

@@ -44,7 +44,10 @@ pub fn show(ui: &mut Ui, copied: bool) -> Option<NeedsAction> {
             "Cost Explorer: enable it once in the AWS Billing console (Billing → Cost Explorer → Enable). \
              There's a 24-hour activation lag before the API returns data.",
         );
-        if ui.button("Open Cost Explorer in the Billing console").clicked() {
+        if ui
+            .button("Open Cost Explorer in the Billing console")
+            .clicked()
+        {
             action = Some(NeedsAction::OpenCostExplorer);
         }
     });

@@ -5,7 +5,10 @@ use egui::{RichText, Ui};
 
 pub fn show(ui: &mut Ui, wizard: &Wizard) {
     ui.horizontal(|ui| {
-        let current = Step::ALL.iter().position(|s| *s == wizard.step).unwrap_or(0);
+        let current = Step::ALL
+            .iter()
+            .position(|s| *s == wizard.step)
+            .unwrap_or(0);
         for (i, step) in Step::ALL.iter().enumerate() {
             if i > 0 {
                 ui.label(RichText::new("→").weak());

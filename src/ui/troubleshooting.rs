@@ -14,7 +14,11 @@ pub fn show(ui: &mut Ui, profile: &str, highlight: Option<usize>) {
             ui.end_row();
             for (i, row) in ROWS.iter().enumerate() {
                 let marked = highlight == Some(i);
-                let error = if marked { RichText::new(format!("▶ {}", row.error)).strong() } else { RichText::new(row.error) };
+                let error = if marked {
+                    RichText::new(format!("▶ {}", row.error)).strong()
+                } else {
+                    RichText::new(row.error)
+                };
                 ui.add(egui::Label::new(error).wrap());
                 ui.add(egui::Label::new(row.fix_for(profile)).wrap());
                 ui.end_row();

@@ -29,5 +29,6 @@ pub fn show(ui: &mut Ui) -> bool {
     ui.label("1. Connect one or more AWS profiles. IAM Identity Center (SSO) is recommended; access keys also work.");
     ui.label("2. Connect Azure.");
     ui.add_space(16.0);
-    ui.add(egui::Button::new(RichText::new("Get started").strong())).clicked()
+    ui.add(egui::Button::new(RichText::new("Get started").strong()))
+        .clicked()
 }

@@ -36,7 +36,11 @@ pub enum Callout {
 
 /// A command in a monospace box that can be selected with the mouse.
 pub fn code(ui: &mut Ui, text: &str, enabled: bool) {
-    let color = if enabled { ui.visuals().text_color() } else { ui.visuals().weak_text_color() };
+    let color = if enabled {
+        ui.visuals().text_color()
+    } else {
+        ui.visuals().weak_text_color()
+    };
     egui::Frame::new()
         .fill(ui.visuals().extreme_bg_color)
         .inner_margin(egui::Margin::symmetric(8, 4))
@@ -47,7 +51,11 @@ pub fn code(ui: &mut Ui, text: &str, enabled: bool) {
 }
 
 pub fn success_color(ui: &Ui) -> Color32 {
-    if ui.visuals().dark_mode { Color32::from_rgb(110, 200, 120) } else { Color32::from_rgb(20, 120, 40) }
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(110, 200, 120)
+    } else {
+        Color32::from_rgb(20, 120, 40)
+    }
 }
 
 pub fn error_color(ui: &Ui) -> Color32 {

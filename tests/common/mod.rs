@@ -72,18 +72,30 @@ impl FakeAws {
     }
 
     pub fn identity(&self, access_key: &str, id: FakeIdentity) -> &Self {
-        self.state.lock().unwrap().identities.insert(access_key.into(), id);
+        self.state
+            .lock()
+            .unwrap()
+            .identities
+            .insert(access_key.into(), id);
         self
     }
 
     /// An SSO access token that may get credentials for `account`/`role`;
     /// those credentials use `access_key`.
-    pub fn sso_assignment(&self, token: &str, account: &str, role: &str, access_key: &str) -> &Self {
-        self.state.lock().unwrap().sso.entry(token.into()).or_default().push((
-            account.into(),
-            role.into(),
-            access_key.into(),
-        ));
+    pub fn sso_assignment(
+        &self,
+        token: &str,
+        account: &str,
+        role: &str,
+        access_key: &str,
+    ) -> &Self {
+        self.state
+            .lock()
+            .unwrap()
+            .sso
+            .entry(token.into())
+            .or_default()
+            .push((account.into(), role.into(), access_key.into()));
         self
     }
 
@@ -136,10 +148,18 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
             headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
         }
     }
-    let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
-    Some(Request { method, path, headers, body: String::from_utf8_lossy(&body).into_owned() })
+    Some(Request {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
 }
 
 fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
@@ -170,7 +190,8 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
             "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-amzn-requestid: 00000000-0000-0000-0000-000000000000\r\n\r\n",
             body.len()
         );
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(body.as_bytes()).is_err() {
+        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(body.as_bytes()).is_err()
+        {
             return;
         }
     }
@@ -197,7 +218,11 @@ fn sts(req: &Request, state: &Mutex<State>) -> Option<(u16, &'static str, String
     s.sts_calls += 1;
     match s.sts_mode.clone().unwrap_or(StsMode::Normal) {
         StsMode::Hang => None,
-        StsMode::Bare403 => Some((403, "text/html", "<html><body>Forbidden</body></html>".into())),
+        StsMode::Bare403 => Some((
+            403,
+            "text/html",
+            "<html><body>Forbidden</body></html>".into(),
+        )),
         StsMode::Error(code, msg) => Some(sts_error(&code, &msg)),
         StsMode::Normal => {
             let key = access_key_of(req).unwrap_or_default();
@@ -210,7 +235,10 @@ fn sts(req: &Request, state: &Mutex<State>) -> Option<(u16, &'static str, String
                         id.arn, id.user_id, id.account
                     ),
                 ),
-                None => sts_error("InvalidClientTokenId", "The security token included in the request is invalid."),
+                None => sts_error(
+                    "InvalidClientTokenId",
+                    "The security token included in the request is invalid.",
+                ),
             })
         }
     }
@@ -227,7 +255,11 @@ fn query_param(path: &str, key: &str) -> Option<String> {
 fn sso_role_credentials(req: &Request, state: &Mutex<State>) -> (u16, &'static str, String) {
     let mut s = state.lock().unwrap();
     s.sso_calls += 1;
-    let token = req.headers.get("x-amz-sso_bearer_token").cloned().unwrap_or_default();
+    let token = req
+        .headers
+        .get("x-amz-sso_bearer_token")
+        .cloned()
+        .unwrap_or_default();
     let account = query_param(&req.path, "account_id").unwrap_or_default();
     let role = query_param(&req.path, "role_name").unwrap_or_default();
     let Some(assignments) = s.sso.get(&token) else {
@@ -269,7 +301,10 @@ impl Home {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(".aws/sso/cache")).unwrap();
-        Home { dir, extra: Vec::new() }
+        Home {
+            dir,
+            extra: Vec::new(),
+        }
     }
 
     pub fn path(&self) -> PathBuf {

@@ -10,23 +10,35 @@ use std::time::Duration;
 const T: Duration = Duration::from_secs(5);
 
 fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 fn check(home: &Home, url: &str, name: &str, timeout: Duration) -> CheckReport {
     let env = home.env(url);
-    rt().block_on(check_profile(&ProfileName::parse(name).unwrap(), &env, timeout))
+    rt().block_on(check_profile(
+        &ProfileName::parse(name).unwrap(),
+        &env,
+        timeout,
+    ))
 }
 
 fn keys_home(name: &str, key: &str) -> Home {
     let home = Home::new();
     home.config(&format!("[profile {name}]\nregion = eu-west-1\n"));
-    home.credentials(&format!("[{name}]\naws_access_key_id = {key}\naws_secret_access_key = s3cr3t\n"));
+    home.credentials(&format!(
+        "[{name}]\naws_access_key_id = {key}\naws_secret_access_key = s3cr3t\n"
+    ));
     home
 }
 
 fn case(r: &CheckReport) -> Case {
-    r.diagnosis().unwrap_or_else(|| panic!("expected a failure, got {:?}", r.outcome)).case
+    r.diagnosis()
+        .unwrap_or_else(|| panic!("expected a failure, got {:?}", r.outcome))
+        .case
 }
 
 #[test]
@@ -83,11 +95,20 @@ fn unreadable_403_is_rejected_credentials() {
 #[test]
 fn wrong_secret_and_expired_session_are_told_apart() {
     let aws = FakeAws::start();
-    aws.sts_mode(StsMode::Error("SignatureDoesNotMatch".into(), "The request signature we calculated does not match".into()));
+    aws.sts_mode(StsMode::Error(
+        "SignatureDoesNotMatch".into(),
+        "The request signature we calculated does not match".into(),
+    ));
     let r = check(&keys_home("dev", "AKIADEV"), &aws.url, "dev", T);
     assert_eq!(case(&r), Case::SignatureMismatch);
-    assert_eq!(r.diagnosis().unwrap().command.as_deref(), Some("aws configure --profile dev"));
-    aws.sts_mode(StsMode::Error("ExpiredToken".into(), "The security token included in the request is expired".into()));
+    assert_eq!(
+        r.diagnosis().unwrap().command.as_deref(),
+        Some("aws configure --profile dev")
+    );
+    aws.sts_mode(StsMode::Error(
+        "ExpiredToken".into(),
+        "The security token included in the request is expired".into(),
+    ));
     let r = check(&keys_home("dev", "AKIADEV"), &aws.url, "dev", T);
     assert_eq!(case(&r), Case::ExpiredToken);
 }
@@ -110,9 +131,18 @@ fn a_hanging_endpoint_times_out_within_the_limit() {
     let aws = FakeAws::start();
     aws.sts_mode(StsMode::Hang);
     let started = std::time::Instant::now();
-    let r = check(&keys_home("dev", "AKIADEV"), &aws.url, "dev", Duration::from_secs(1));
+    let r = check(
+        &keys_home("dev", "AKIADEV"),
+        &aws.url,
+        "dev",
+        Duration::from_secs(1),
+    );
     assert_eq!(case(&r), Case::Timeout);
-    assert!(started.elapsed() < Duration::from_secs(4), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
     assert!(r.diagnosis().unwrap().explanation.contains("within 1 s"));
 }
 
@@ -122,7 +152,10 @@ fn refused_connection_is_a_network_problem_in_words() {
     let d = r.diagnosis().unwrap();
     assert_eq!(d.case, Case::Network);
     assert!(d.explanation.contains("refused"), "{}", d.explanation);
-    assert_eq!(d.command.as_deref(), Some("aws sts get-caller-identity --profile dev"));
+    assert_eq!(
+        d.command.as_deref(),
+        Some("aws sts get-caller-identity --profile dev")
+    );
 }
 
 fn sso_home(role: &str) -> Home {
@@ -138,15 +171,21 @@ fn sso_home(role: &str) -> Home {
 fn sso_profile_passes_through_the_portal() {
     let aws = FakeAws::start();
     aws.sso_assignment("tok-1", "123456789012", "ReadOnly", "ASIASSO");
-    aws.identity("ASIASSO", FakeIdentity {
-        account: "123456789012".into(),
-        arn: "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_ReadOnly/alice".into(),
-        user_id: "AROA:alice".into(),
-    });
+    aws.identity(
+        "ASIASSO",
+        FakeIdentity {
+            account: "123456789012".into(),
+            arn: "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_ReadOnly/alice".into(),
+            user_id: "AROA:alice".into(),
+        },
+    );
     let home = sso_home("ReadOnly");
     home.sso_token("corp", "tok-1", 3600);
     let r = check(&home, &aws.url, "prod-admin", T);
-    assert_eq!(r.identity().expect("passed").arn, "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_ReadOnly/alice");
+    assert_eq!(
+        r.identity().expect("passed").arn,
+        "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_ReadOnly/alice"
+    );
     assert_eq!(aws.sso_calls(), 1);
 }
 
@@ -156,7 +195,10 @@ fn sso_without_sign_in_says_run_sso_login() {
     let r = check(&sso_home("ReadOnly"), &aws.url, "prod-admin", T);
     let d = r.diagnosis().unwrap();
     assert_eq!(d.case, Case::SsoTokenMissing);
-    assert_eq!(d.command.as_deref(), Some("aws sso login --profile prod-admin"));
+    assert_eq!(
+        d.command.as_deref(),
+        Some("aws sso login --profile prod-admin")
+    );
     assert_eq!(aws.sso_calls() + aws.sts_calls(), 0);
 }
 
@@ -165,10 +207,16 @@ fn expired_sso_sign_in_says_when_and_how_to_renew() {
     let aws = FakeAws::start();
     let home = sso_home("ReadOnly");
     home.sso_token("corp", "tok-1", -7200);
-    let d = check(&home, &aws.url, "prod-admin", T).diagnosis().cloned().unwrap();
+    let d = check(&home, &aws.url, "prod-admin", T)
+        .diagnosis()
+        .cloned()
+        .unwrap();
     assert_eq!(d.case, Case::SsoTokenExpired);
     assert!(d.explanation.contains("expired 2 h"), "{}", d.explanation);
-    assert_eq!(d.command.as_deref(), Some("aws sso login --profile prod-admin"));
+    assert_eq!(
+        d.command.as_deref(),
+        Some("aws sso login --profile prod-admin")
+    );
 }
 
 #[test]
@@ -177,7 +225,10 @@ fn sso_user_without_the_role_gets_no_access() {
     aws.sso_assignment("tok-1", "123456789012", "ReadOnly", "ASIASSO");
     let home = sso_home("AdministratorAccess");
     home.sso_token("corp", "tok-1", 3600);
-    let d = check(&home, &aws.url, "prod-admin", T).diagnosis().cloned().unwrap();
+    let d = check(&home, &aws.url, "prod-admin", T)
+        .diagnosis()
+        .cloned()
+        .unwrap();
     assert_eq!(d.case, Case::SsoNoAccess, "{d:?}");
     assert_eq!(d.case.seed_row(), Some(1));
 }
@@ -187,7 +238,10 @@ fn sso_token_the_portal_rejects_is_expired_sign_in() {
     let aws = FakeAws::start();
     let home = sso_home("ReadOnly");
     home.sso_token("corp", "revoked", 3600);
-    let d = check(&home, &aws.url, "prod-admin", T).diagnosis().cloned().unwrap();
+    let d = check(&home, &aws.url, "prod-admin", T)
+        .diagnosis()
+        .cloned()
+        .unwrap();
     assert_eq!(d.case, Case::SsoTokenExpired, "{d:?}");
 }
 
@@ -196,11 +250,21 @@ fn unfinished_configure_sso_is_an_unusable_profile() {
     let aws = FakeAws::start();
     let home = Home::new();
     home.config("[profile half]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n");
-    let d = check(&home, &aws.url, "half", T).diagnosis().cloned().unwrap();
+    let d = check(&home, &aws.url, "half", T)
+        .diagnosis()
+        .cloned()
+        .unwrap();
     assert_eq!(d.case, Case::ProfileUnusable);
     assert_eq!(d.case.seed_row(), Some(0));
-    assert!(d.explanation.contains("[sso-session corp]"), "{}", d.explanation);
-    assert_eq!(d.command.as_deref(), Some("aws configure sso --profile half"));
+    assert!(
+        d.explanation.contains("[sso-session corp]"),
+        "{}",
+        d.explanation
+    );
+    assert_eq!(
+        d.command.as_deref(),
+        Some("aws configure sso --profile half")
+    );
 }
 
 #[test]
@@ -208,7 +272,10 @@ fn malformed_config_names_file_and_line() {
     let aws = FakeAws::start();
     let home = Home::new();
     home.config("[profile ok]\nregion = us-east-1\nthis line is not ini\n");
-    let d = check(&home, &aws.url, "ok", T).diagnosis().cloned().unwrap();
+    let d = check(&home, &aws.url, "ok", T)
+        .diagnosis()
+        .cloned()
+        .unwrap();
     assert_eq!(d.case, Case::ConfigParseError);
     assert!(d.explanation.contains("line 3"), "{}", d.explanation);
     assert!(d.explanation.contains(".aws/config"), "{}", d.explanation);
@@ -219,7 +286,10 @@ fn failing_credential_process_is_named() {
     let aws = FakeAws::start();
     let home = Home::new();
     home.config("[profile proc]\ncredential_process = sh -c 'echo vault is sealed >&2; exit 3'\n");
-    let d = check(&home, &aws.url, "proc", T).diagnosis().cloned().unwrap();
+    let d = check(&home, &aws.url, "proc", T)
+        .diagnosis()
+        .cloned()
+        .unwrap();
     assert_eq!(d.case, Case::CredentialProcessFailed, "{d:?}");
 }
 
@@ -229,7 +299,11 @@ fn a_second_check_while_one_is_in_flight_starts_nothing() {
     aws.identity("AKIADEV", FakeIdentity::user("111122223333", "dev"));
     let home = keys_home("dev", "AKIADEV");
     let runtime = rt();
-    let mut bg = Background::new(runtime.handle().clone(), home.env(&aws.url), LaunchEnv::default());
+    let mut bg = Background::new(
+        runtime.handle().clone(),
+        home.env(&aws.url),
+        LaunchEnv::default(),
+    );
     let name = ProfileName::parse("dev").unwrap();
     let wakes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let w = wakes.clone();
@@ -237,18 +311,25 @@ fn a_second_check_while_one_is_in_flight_starts_nothing() {
         w.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     });
     assert!(bg.check(name.clone(), wake.clone()));
-    assert!(!bg.check(name.clone(), wake.clone()), "second click started a check");
+    assert!(
+        !bg.check(name.clone(), wake.clone()),
+        "second click started a check"
+    );
     assert!(bg.is_checking("dev"));
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let report = loop {
         if let Some(Event::Checked(r)) = bg.poll().into_iter().next() {
-            break r;
+            break *r;
         }
         assert!(std::time::Instant::now() < deadline, "no result");
         std::thread::sleep(Duration::from_millis(10));
     };
     assert!(report.passed());
     assert!(!bg.is_checking("dev"));
-    assert_eq!(wakes.load(std::sync::atomic::Ordering::SeqCst), 1, "the window was not woken");
+    assert_eq!(
+        wakes.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the window was not woken"
+    );
     assert_eq!(aws.sts_calls(), 1);
 }

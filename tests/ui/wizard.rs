@@ -7,15 +7,19 @@ use escher::terminal::LaunchEnv;
 use escher::ui::EscherApp;
 use std::time::{Duration, Instant};
 
-struct World {
+pub struct World {
     _rt: tokio::runtime::Runtime,
     _home: Home,
     aws: FakeAws,
     stand_ins: tempfile::TempDir,
 }
 
-fn world(config: &str, credentials: &str) -> (World, EscherApp) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+pub fn world(config: &str, credentials: &str) -> (World, EscherApp) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let aws = FakeAws::start();
     aws.identity("AKIAPROD", FakeIdentity::user("123456789012", "alice"));
     let home = Home::new();
@@ -30,13 +34,21 @@ fn world(config: &str, credentials: &str) -> (World, EscherApp) {
     let mut bg = Background::new(rt.handle().clone(), home.env(&aws.url), launch);
     bg.timeout = Duration::from_secs(5);
     let app = EscherApp::new(bg);
-    (World { _rt: rt, _home: home, aws, stand_ins }, app)
+    (
+        World {
+            _rt: rt,
+            _home: home,
+            aws,
+            stand_ins,
+        },
+        app,
+    )
 }
 
-const PROD_CONFIG: &str = "[profile prod-admin]\nregion = us-east-1\n";
-const PROD_KEYS: &str = "[prod-admin]\naws_access_key_id = AKIAPROD\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+pub const PROD_CONFIG: &str = "[profile prod-admin]\nregion = us-east-1\n";
+pub const PROD_KEYS: &str = "[prod-admin]\naws_access_key_id = AKIAPROD\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 
-fn harness(app: EscherApp) -> Harness<'static, EscherApp> {
+pub fn harness(app: EscherApp) -> Harness<'static, EscherApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(960.0, 760.0))
         .build_ui_state(|ui, app: &mut EscherApp| app.show(ui), app);
@@ -49,7 +61,11 @@ fn disabled(node: &Node<'_>) -> bool {
 }
 
 /// Step frames until `done` holds; a spinner never lets `run()` settle.
-fn step_until(h: &mut Harness<'static, EscherApp>, what: &str, done: impl Fn(&Harness<'static, EscherApp>) -> bool) {
+fn step_until(
+    h: &mut Harness<'static, EscherApp>,
+    what: &str,
+    done: impl Fn(&Harness<'static, EscherApp>) -> bool,
+) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while !done(h) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
@@ -59,17 +75,18 @@ fn step_until(h: &mut Harness<'static, EscherApp>, what: &str, done: impl Fn(&Ha
     h.run();
 }
 
-fn to_connect_aws(h: &mut Harness<'static, EscherApp>) {
+pub fn to_connect_aws(h: &mut Harness<'static, EscherApp>) {
     h.get_by_label("Get started").click();
     h.run();
     assert!(h.query_by_label("Connect AWS").is_some());
 }
 
-fn type_name(h: &mut Harness<'static, EscherApp>, name: &str) {
+pub fn type_name(h: &mut Harness<'static, EscherApp>, name: &str) {
     let field = h.get_by_role_and_label(Role::TextInput, "Profile name");
     field.focus();
     h.run();
-    h.get_by_role_and_label(Role::TextInput, "Profile name").type_text(name);
+    h.get_by_role_and_label(Role::TextInput, "Profile name")
+        .type_text(name);
     h.run();
 }
 
@@ -77,8 +94,14 @@ fn type_name(h: &mut Harness<'static, EscherApp>, name: &str) {
 fn welcome_says_what_escher_reads_and_that_it_never_writes_unasked() {
     let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
     let h = harness(app);
-    assert!(h.query_by_label_contains("EC2 instances, S3 buckets, IAM roles and policies").is_some());
-    assert!(h.query_by_label_contains("requires explicit human approval per step").is_some());
+    assert!(
+        h.query_by_label_contains("EC2 instances, S3 buckets, IAM roles and policies")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("requires explicit human approval per step")
+            .is_some()
+    );
     for step in ["1 Welcome", "2 Connect AWS", "3 Connect Azure", "4 Done"] {
         assert!(h.query_by_label(step).is_some(), "rail lacks {step}");
     }
@@ -90,7 +113,10 @@ fn continue_is_disabled_until_a_profile_passes() {
     let mut h = harness(app);
     to_connect_aws(&mut h);
     assert!(disabled(&h.get_by_label("Continue to Azure")));
-    assert!(disabled(&h.get_by_label("Re-check")), "Re-check without a name");
+    assert!(
+        disabled(&h.get_by_label("Re-check")),
+        "Re-check without a name"
+    );
 }
 
 #[test]
@@ -102,7 +128,10 @@ fn an_invalid_name_disables_recheck_and_the_commands_and_names_the_character() {
     assert!(disabled(&h.get_by_label("Re-check")));
     assert!(disabled(&h.get_by_label("Copy command 1")));
     assert!(disabled(&h.get_by_label(">_ Open Terminal")));
-    assert!(h.query_by_label_contains("“;” is not allowed in a profile name").is_some());
+    assert!(
+        h.query_by_label_contains("“;” is not allowed in a profile name")
+            .is_some()
+    );
 }
 
 #[test]
@@ -111,21 +140,39 @@ fn change_method_swaps_the_commands_and_back() {
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "dev");
-    assert!(h.query_by_label("aws configure sso --profile dev").is_some());
+    assert!(
+        h.query_by_label("aws configure sso --profile dev")
+            .is_some()
+    );
     assert!(h.query_by_label("aws sso login --profile dev").is_some());
-    assert!(h.query_by_label("aws sts get-caller-identity --profile dev").is_some());
-    assert!(h.query_by_label_contains("The profile name is a label you choose").is_some());
+    assert!(
+        h.query_by_label("aws sts get-caller-identity --profile dev")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("The profile name is a label you choose")
+            .is_some()
+    );
     h.get_by_label("Change method").click();
     h.run();
     assert!(h.query_by_label("Method: Access keys").is_some());
     assert!(h.query_by_label("aws configure --profile dev").is_some());
     assert!(h.query_by_label("aws s3 ls --profile dev").is_some());
-    assert!(h.query_by_label("aws configure sso --profile dev").is_none());
-    assert!(h.query_by_label_contains("not AdministratorAccess").is_some());
+    assert!(
+        h.query_by_label("aws configure sso --profile dev")
+            .is_none()
+    );
+    assert!(
+        h.query_by_label_contains("not AdministratorAccess")
+            .is_some()
+    );
     h.get_by_label("Change method").click();
     h.run();
     assert!(h.query_by_label("Method: SSO (recommended)").is_some());
-    assert!(h.query_by_label("aws configure sso --profile dev").is_some());
+    assert!(
+        h.query_by_label("aws configure sso --profile dev")
+            .is_some()
+    );
 }
 
 #[test]
@@ -146,7 +193,10 @@ fn copy_puts_the_exact_command_on_the_clipboard_and_says_so() {
             _ => None,
         })
         .collect();
-    assert_eq!(copied, vec!["aws sso login --profile prod-admin".to_owned()]);
+    assert_eq!(
+        copied,
+        vec!["aws sso login --profile prod-admin".to_owned()]
+    );
     h.run();
     assert!(h.query_by_label("Copied").is_some());
 }
@@ -160,12 +210,23 @@ fn recheck_with_a_working_profile_shows_the_identity_and_unlocks_azure() {
     h.get_by_label("Re-check").click();
     h.step();
     h.step();
-    assert!(h.query_by_label_contains("Checking prod-admin").is_some(), "no progress shown");
-    assert!(disabled(&h.get_by_label("Re-check")), "a second click could start another check");
-    step_until(&mut h, "the verdict", |h| h.query_by_label_contains("is verified").is_some());
+    assert!(
+        h.query_by_label_contains("Checking prod-admin").is_some(),
+        "no progress shown"
+    );
+    assert!(
+        disabled(&h.get_by_label("Re-check")),
+        "a second click could start another check"
+    );
+    step_until(&mut h, "the verdict", |h| {
+        h.query_by_label_contains("is verified").is_some()
+    });
     assert_eq!(w.aws.sts_calls(), 1);
     assert!(h.query_by_label("123456789012").is_some());
-    assert!(h.query_by_label("arn:aws:iam::123456789012:user/alice").is_some());
+    assert!(
+        h.query_by_label("arn:aws:iam::123456789012:user/alice")
+            .is_some()
+    );
     assert!(h.query_by_label("AIDAALICE").is_some());
     let cont = h.get_by_label("Continue to Azure");
     assert!(!disabled(&cont));
@@ -173,7 +234,10 @@ fn recheck_with_a_working_profile_shows_the_identity_and_unlocks_azure() {
     h.run();
     assert!(h.query_by_label("Connect Azure").is_some());
     assert!(h.query_by_label("✔ prod-admin").is_some());
-    assert!(h.query_by_label("arn:aws:iam::123456789012:user/alice").is_some());
+    assert!(
+        h.query_by_label("arn:aws:iam::123456789012:user/alice")
+            .is_some()
+    );
     h.get_by_label("Back to Connect AWS").click();
     h.run();
     assert!(h.query_by_label("Profile name").is_some());
@@ -186,33 +250,61 @@ fn recheck_of_an_unknown_name_shows_the_profile_name_fix() {
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admn");
     h.get_by_label("Re-check").click();
-    step_until(&mut h, "the verdict", |h| h.query_by_label_contains("No profile by that name").is_some());
+    step_until(&mut h, "the verdict", |h| {
+        h.query_by_label_contains("No profile by that name")
+            .is_some()
+    });
     assert_eq!(w.aws.sts_calls(), 0);
-    assert!(h.query_by_label_contains("Confirm the profile name in Escher matches").is_some());
+    assert!(
+        h.query_by_label_contains("Confirm the profile name in Escher matches")
+            .is_some()
+    );
     assert!(h.query_by_label("aws configure list-profiles").is_some());
     assert!(disabled(&h.get_by_label("Continue to Azure")));
     h.get_by_label("Details").click();
     h.run();
-    assert!(h.query_by_label_contains("profile `prod-admn` was not defined").is_some());
+    assert!(
+        h.query_by_label_contains("profile `prod-admn` was not defined")
+            .is_some()
+    );
     // The suggestion fills in the right name.
     h.get_by_label("Use profile prod-admin").click();
     h.run();
-    assert!(h.query_by_label("aws sso login --profile prod-admin").is_some());
+    assert!(
+        h.query_by_label("aws sso login --profile prod-admin")
+            .is_some()
+    );
 }
 
 #[test]
 fn rejected_keys_show_the_seed_fix_with_the_name_filled_in() {
-    let (_w, app) = world(PROD_CONFIG, "[prod-admin]\naws_access_key_id = AKIAOLD\naws_secret_access_key = x\n");
+    let (_w, app) = world(
+        PROD_CONFIG,
+        "[prod-admin]\naws_access_key_id = AKIAOLD\naws_secret_access_key = x\n",
+    );
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin");
     h.get_by_label("Re-check").click();
-    step_until(&mut h, "the verdict", |h| h.query_by_label_contains("InvalidClientTokenId").is_some());
-    assert!(h.query_by_label("aws configure --profile prod-admin").is_some());
+    step_until(&mut h, "the verdict", |h| {
+        h.query_by_label_contains("InvalidClientTokenId").is_some()
+    });
+    assert!(
+        h.query_by_label("aws configure --profile prod-admin")
+            .is_some()
+    );
     h.get_by_label("Troubleshooting").click();
     h.run();
-    assert!(h.query_by_label("▶ InvalidClientTokenId from aws sts get-caller-identity").is_some());
-    assert!(h.query_by_label_contains("Re-run aws sso login --profile prod-admin (SSO sessions expire)").is_some());
+    assert!(
+        h.query_by_label("▶ InvalidClientTokenId from aws sts get-caller-identity")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains(
+            "Re-run aws sso login --profile prod-admin (SSO sessions expire)"
+        )
+        .is_some()
+    );
 }
 
 #[test]
@@ -222,7 +314,10 @@ fn open_terminal_without_a_terminal_says_what_to_do() {
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin");
     h.get_by_label(">_ Open Terminal").click();
-    step_until(&mut h, "the launch result", |h| h.query_by_label_contains("No terminal program was found").is_some());
+    step_until(&mut h, "the launch result", |h| {
+        h.query_by_label_contains("No terminal program was found")
+            .is_some()
+    });
     assert!(!disabled(&h.get_by_label("Copy command 1")));
 }
 
@@ -231,17 +326,35 @@ fn open_terminal_starts_the_terminal_with_the_guide() {
     let (w, app) = world(PROD_CONFIG, PROD_KEYS);
     let record = w.stand_ins.path().join("argv");
     let term = w.stand_ins.path().join("x-terminal-emulator");
-    std::fs::write(&term, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", record.display())).unwrap();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut std::fs::metadata(&term).unwrap().permissions(), 0o755);
+    std::fs::write(
+        &term,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::os::unix::fs::PermissionsExt::set_mode(
+        &mut std::fs::metadata(&term).unwrap().permissions(),
+        0o755,
+    );
     std::fs::set_permissions(&term, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin");
     h.get_by_label(">_ Open Terminal").click();
-    step_until(&mut h, "the launch result", |h| h.query_by_label_contains("Opened").is_some());
+    step_until(&mut h, "the launch result", |h| {
+        h.query_by_label_contains("Opened").is_some()
+    });
     let argv = std::fs::read_to_string(&record).unwrap();
-    assert!(argv.contains("1. aws configure sso --profile prod-admin"), "{argv}");
-    assert!(argv.contains("Then return to Escher and click Re-check."), "{argv}");
+    assert!(
+        argv.contains("1. aws configure sso --profile prod-admin"),
+        "{argv}"
+    );
+    assert!(
+        argv.contains("Then return to Escher and click Re-check."),
+        "{argv}"
+    );
 }
 
 #[test]
@@ -251,26 +364,42 @@ fn what_escher_needs_offers_the_policy() {
     to_connect_aws(&mut h);
     h.get_by_label("What Escher needs").click();
     h.run();
-    assert!(h.query_by_label_contains("\"Sid\": \"EscherReadOnly\"").is_some());
-    assert!(h.query_by_label("arn:aws:iam::aws:policy/ReadOnlyAccess").is_some());
-    assert!(h.query_by_label_contains("24-hour activation lag").is_some());
+    assert!(
+        h.query_by_label_contains("\"Sid\": \"EscherReadOnly\"")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("arn:aws:iam::aws:policy/ReadOnlyAccess")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("24-hour activation lag")
+            .is_some()
+    );
     assert!(h.query_by_label("Save as…").is_some());
     h.get_by_label("Copy policy").scroll_to_me();
     h.run();
     h.get_by_label("Copy policy").click();
     h.step();
-    let copied = h.output().platform_output.commands.iter().any(|c| {
-        matches!(c, egui::OutputCommand::CopyText(t) if t == escher::aws::policy::POLICY_JSON)
-    });
+    let copied = h.output().platform_output.commands.iter().any(
+        |c| matches!(c, egui::OutputCommand::CopyText(t) if t == escher::aws::policy::POLICY_JSON),
+    );
     assert!(copied);
     h.run();
-    h.get_by_label("Open Cost Explorer in the Billing console").scroll_to_me();
+    h.get_by_label("Open Cost Explorer in the Billing console")
+        .scroll_to_me();
     h.run();
-    h.get_by_label("Open Cost Explorer in the Billing console").click();
+    h.get_by_label("Open Cost Explorer in the Billing console")
+        .click();
     h.step();
-    let url = h.output().platform_output.commands.iter().find_map(|c| match c {
-        egui::OutputCommand::OpenUrl(u) => Some(u.url.clone()),
-        _ => None,
-    });
+    let url = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::OpenUrl(u) => Some(u.url.clone()),
+            _ => None,
+        });
     assert_eq!(url.as_deref(), Some(escher::aws::policy::COST_EXPLORER_URL));
 }

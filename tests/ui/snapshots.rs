@@ -1,0 +1,37 @@
+use super::wizard::{PROD_CONFIG, PROD_KEYS, harness, to_connect_aws, type_name, world};
+use egui_kittest::kittest::Queryable;
+
+fn options() -> egui_kittest::SnapshotOptions {
+    // Software renderers differ slightly by CPU; text changes move far more.
+    egui_kittest::SnapshotOptions::new()
+        .threshold(1.0)
+        .max_failed_pixels(400)
+}
+
+#[test]
+fn connect_aws_sso_screen() {
+    let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(app);
+    to_connect_aws(&mut h);
+    type_name(&mut h, "prod-admin");
+    h.remove_cursor();
+    h.run();
+    assert!(
+        h.query_by_label("aws configure sso --profile prod-admin")
+            .is_some()
+    );
+    h.snapshot_options("connect_aws_sso", &options());
+}
+
+#[test]
+fn connect_aws_access_keys_screen() {
+    let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(app);
+    to_connect_aws(&mut h);
+    type_name(&mut h, "dev");
+    h.get_by_label("Change method").click();
+    h.run();
+    h.remove_cursor();
+    h.run();
+    h.snapshot_options("connect_aws_access_keys", &options());
+}
