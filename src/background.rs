@@ -19,6 +19,7 @@ pub enum Event {
     Checked(Box<CheckReport>),
     /// The program that opened, or what went wrong, in words.
     TerminalOpened(Result<String, String>),
+    Discovered(crate::aws::profiles::Discovery),
     /// Where the policy was saved (None: the user cancelled), or why not.
     PolicySaved(Result<Option<std::path::PathBuf>, String>),
 }
@@ -70,6 +71,16 @@ impl Background {
             wake();
         });
         true
+    }
+
+    /// Read the AWS files again (they change whenever the CLI runs).
+    pub fn discover(&self, wake: Wake) {
+        let tx = self.tx.clone();
+        let env = self.aws_env.clone();
+        self.runtime.spawn_blocking(move || {
+            let _ = tx.send(Event::Discovered(crate::aws::profiles::discover(&env)));
+            wake();
+        });
     }
 
     pub fn open_terminal(&self, req: TerminalRequest, wake: Wake) {

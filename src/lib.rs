@@ -5,8 +5,11 @@
 pub mod aws;
 pub mod background;
 mod block_on;
+pub mod cli;
 pub mod commands;
+pub mod settings;
 pub mod shell;
 pub mod terminal;
+pub mod time_words;
 pub mod ui;
 pub mod wizard;

@@ -1,8 +1,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use escher::aws::env::AwsEnv;
 use escher::background::Background;
+use escher::settings::Store;
 use escher::terminal::LaunchEnv;
 use escher::ui::EscherApp;
 use std::process::ExitCode;
@@ -11,10 +12,59 @@ use std::process::ExitCode;
 /// opens the wizard window.
 #[derive(Parser)]
 #[command(version, about)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the AWS profiles in your config and credentials files, as
+    /// `aws configure list-profiles` finds them, with their kind and whether
+    /// Escher uses them.
+    Profiles {
+        /// One JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify profiles with STS GetCallerIdentity, as Re-check does; with no
+    /// names, the profiles switched on in Escher. Exit status: 0 all passed,
+    /// 1 any failed, 2 bad usage.
+    Check {
+        /// Profile names to check.
+        names: Vec<String>,
+        /// Check every profile found in the AWS files.
+        #[arg(long, conflicts_with = "names")]
+        all: bool,
+        /// One JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+        /// Seconds each profile may take.
+        #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=300))]
+        timeout: u64,
+    },
+}
 
 fn main() -> ExitCode {
-    let _cli = Cli::parse();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Profiles { json }) => return escher::cli::run_profiles(json),
+        Some(Command::Check {
+            names,
+            all,
+            json,
+            timeout,
+        }) => {
+            let args = escher::cli::CheckArgs {
+                names,
+                all,
+                json,
+                timeout: std::time::Duration::from_secs(timeout),
+            };
+            return escher::cli::run_check(&args);
+        }
+        None => {}
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -40,10 +90,17 @@ fn main() -> ExitCode {
             .with_min_inner_size([800.0, 600.0]),
         ..Default::default()
     };
+    let Some(dir) = Store::default_dir() else {
+        eprintln!(
+            "escher: no configuration directory was found; set ESCHER_CONFIG_DIR to a folder Escher may use."
+        );
+        return ExitCode::FAILURE;
+    };
+    let store = Store::new(dir);
     match eframe::run_native(
         "Escher",
         options,
-        Box::new(|_cc| Ok(Box::new(EscherApp::new(background)))),
+        Box::new(|_cc| Ok(Box::new(EscherApp::new(background, store)))),
     ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -1,11 +1,11 @@
 //! The onboarding wizard as plain state: which step, which method, the
 //! profile being connected, what has been verified, and what is allowed.
 
-use crate::aws::check::{CheckReport, Identity};
+use crate::aws::check::{CheckReport, closest_names};
 use crate::aws::profile_name::{NameError, ProfileName};
-use crate::aws::profiles::Kind;
+use crate::aws::profiles::{Discovery, Kind, ProfileInfo};
 use crate::commands::{self, CommandStep, Method};
-use std::time::SystemTime;
+use crate::settings::{SavedProfile, SavedStep, Settings};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -33,47 +33,99 @@ impl Step {
     }
 }
 
-/// A profile that passed Re-check.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Connected {
-    pub name: String,
-    pub kind: Option<Kind>,
-    pub identity: Identity,
-    pub verified_at: SystemTime,
+/// Which pane the window shows: the wizard, or Settings → Profiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Wizard,
+    Profiles,
 }
 
 /// Shown in the commands when the name field is empty.
 pub const PLACEHOLDER_NAME: &str = "my-sso-profile";
 
+/// What the files say about the name being typed, before any network call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameHint {
+    /// The files have not been read yet, or the name is not valid.
+    Unknown,
+    Found(Kind),
+    /// Not in the files (yet): the first command creates it. Close names
+    /// that do exist are offered, in case of a typo.
+    NotInFiles {
+        suggestions: Vec<String>,
+    },
+}
+
 #[derive(Clone, Debug)]
 pub struct Wizard {
     pub step: Step,
     pub method: Method,
+    pub pane: Pane,
     pub name_input: String,
-    /// The latest check of each profile, newest last.
+    /// The latest check of each profile this session, newest last.
     pub reports: Vec<CheckReport>,
-    pub connected: Vec<Connected>,
+    /// Profiles connected to Escher: what Settings → Profiles lists.
+    pub profiles: Vec<SavedProfile>,
+    /// The AWS files as last read.
+    pub discovery: Option<Discovery>,
+    /// Add Profile → AWS was pressed in Settings: offer the way back.
+    pub return_to_profiles: bool,
 }
 
 impl Default for Wizard {
     fn default() -> Self {
-        Wizard {
-            step: Step::Welcome,
-            method: Method::Sso,
-            name_input: String::new(),
-            reports: Vec::new(),
-            connected: Vec::new(),
-        }
+        Wizard::from_settings(Settings::default())
     }
 }
 
 impl Wizard {
+    pub fn from_settings(s: Settings) -> Self {
+        Wizard {
+            step: match s.step {
+                SavedStep::Welcome => Step::Welcome,
+                SavedStep::ConnectAws => Step::ConnectAws,
+                SavedStep::ConnectAzure => Step::ConnectAzure,
+                SavedStep::Done => Step::Done,
+            },
+            method: s.method,
+            pane: Pane::Wizard,
+            name_input: String::new(),
+            reports: Vec::new(),
+            profiles: s.profiles,
+            discovery: None,
+            return_to_profiles: false,
+        }
+        .gated()
+    }
+
+    /// A saved step past Connect AWS is only kept while a profile passed.
+    fn gated(mut self) -> Self {
+        if matches!(self.step, Step::ConnectAzure | Step::Done) && !self.can_continue() {
+            self.step = Step::ConnectAws;
+        }
+        self
+    }
+
+    pub fn to_settings(&self) -> Settings {
+        Settings {
+            schema_version: crate::settings::SCHEMA_VERSION,
+            step: match self.step {
+                Step::Welcome => SavedStep::Welcome,
+                Step::ConnectAws => SavedStep::ConnectAws,
+                Step::ConnectAzure => SavedStep::ConnectAzure,
+                Step::Done => SavedStep::Done,
+            },
+            method: self.method,
+            profiles: self.profiles.clone(),
+        }
+    }
+
     pub fn profile_name(&self) -> Result<ProfileName, NameError> {
         ProfileName::parse(&self.name_input)
     }
 
     /// The commands for the current method, with the typed name or, while
-    /// the field is empty, the placeholder (shown but not usable).
+    /// the field is empty or invalid, the placeholder (shown, not usable).
     pub fn command_steps(&self) -> Vec<CommandStep> {
         let name = self.profile_name().unwrap_or_else(|_| {
             ProfileName::parse(PLACEHOLDER_NAME).expect("placeholder is a valid name")
@@ -87,8 +139,9 @@ impl Wizard {
         self.profile_name().is_ok()
     }
 
+    /// At least one profile has passed Re-check.
     pub fn can_continue(&self) -> bool {
-        !self.connected.is_empty()
+        self.profiles.iter().any(|p| p.identity.is_some())
     }
 
     pub fn change_method(&mut self) {
@@ -100,27 +153,123 @@ impl Wizard {
             return;
         }
         self.step = step;
+        self.pane = Pane::Wizard;
+    }
+
+    /// Start the same flow again for a new profile.
+    pub fn add_another(&mut self) {
+        self.name_input.clear();
+        self.step = Step::ConnectAws;
+        self.pane = Pane::Wizard;
+    }
+
+    /// Settings → Profiles → Add Profile → AWS.
+    pub fn add_from_profiles(&mut self) {
+        self.add_another();
+        self.return_to_profiles = true;
+    }
+
+    pub fn open_profiles(&mut self) {
+        self.pane = Pane::Profiles;
+        self.return_to_profiles = false;
+    }
+
+    pub fn report_for(&self, name: &str) -> Option<&CheckReport> {
+        self.reports.iter().rev().find(|r| r.profile == name)
     }
 
     /// The latest report for the name in the field, if any.
     pub fn current_report(&self) -> Option<&CheckReport> {
-        self.reports
-            .iter()
-            .rev()
-            .find(|r| r.profile == self.name_input)
+        self.report_for(&self.name_input)
     }
 
+    pub fn name_hint(&self) -> NameHint {
+        let (Some(d), Ok(name)) = (&self.discovery, self.profile_name()) else {
+            return NameHint::Unknown;
+        };
+        match d.get(name.as_str()) {
+            Some(p) => NameHint::Found(p.kind),
+            None => {
+                let names: Vec<&str> = d.names().collect();
+                NameHint::NotInFiles {
+                    suggestions: closest_names(name.as_str(), &names, 3),
+                }
+            }
+        }
+    }
+
+    pub fn is_connected(&self, name: &str) -> bool {
+        self.profiles.iter().any(|p| p.name == name)
+    }
+
+    /// A connected profile the files no longer have (only once they were read).
+    pub fn is_missing_from_files(&self, name: &str) -> bool {
+        self.discovery
+            .as_ref()
+            .is_some_and(|d| d.problems.is_empty() && d.get(name).is_none())
+    }
+
+    /// Profiles in the AWS files that are not connected to Escher.
+    pub fn found_not_connected(&self) -> Vec<&ProfileInfo> {
+        match &self.discovery {
+            Some(d) => d
+                .profiles
+                .iter()
+                .filter(|p| !self.is_connected(&p.name))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn set_enabled(&mut self, name: &str, on: bool) {
+        if let Some(p) = self.profiles.iter_mut().find(|p| p.name == name) {
+            p.enabled = on;
+        }
+    }
+
+    /// Remove from Escher only; the AWS files are never touched.
+    pub fn remove(&mut self, name: &str) {
+        self.profiles.retain(|p| p.name != name);
+        self.reports.retain(|r| r.profile != name);
+    }
+
+    pub fn enabled_names(&self) -> Vec<String> {
+        self.profiles
+            .iter()
+            .filter(|p| p.enabled)
+            .map(|p| p.name.clone())
+            .collect()
+    }
+
+    /// Take in a finished check: a pass connects the profile (a new one is
+    /// switched on; an existing one keeps its toggle).
     pub fn record(&mut self, report: CheckReport) {
         if let Some(identity) = report.identity() {
-            let connected = Connected {
-                name: report.profile.clone(),
-                kind: report.kind,
-                identity: identity.clone(),
-                verified_at: report.finished_at,
-            };
-            match self.connected.iter_mut().find(|c| c.name == report.profile) {
-                Some(c) => *c = connected,
-                None => self.connected.push(connected),
+            let region = self
+                .discovery
+                .as_ref()
+                .and_then(|d| d.get(&report.profile))
+                .and_then(|p| p.region.clone());
+            let verified_at = report
+                .finished_at
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .ok();
+            match self.profiles.iter_mut().find(|p| p.name == report.profile) {
+                Some(p) => {
+                    p.kind = report.kind.or(p.kind);
+                    p.region = region.or(p.region.take());
+                    p.identity = Some(identity.clone());
+                    p.verified_at = verified_at;
+                }
+                None => self.profiles.push(SavedProfile {
+                    name: report.profile.clone(),
+                    enabled: true,
+                    kind: report.kind,
+                    region,
+                    identity: Some(identity.clone()),
+                    verified_at,
+                }),
             }
         }
         self.reports.retain(|r| r.profile != report.profile);

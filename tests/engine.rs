@@ -6,5 +6,11 @@ mod common;
 
 #[path = "engine/check.rs"]
 mod check;
+#[path = "engine/cli.rs"]
+mod cli;
+#[path = "engine/discovery.rs"]
+mod discovery;
+#[path = "engine/settings.rs"]
+mod settings;
 #[path = "engine/terminal.rs"]
 mod terminal;

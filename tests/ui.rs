@@ -3,6 +3,8 @@
 
 mod common;
 
+#[path = "ui/profiles.rs"]
+mod profiles;
 #[path = "ui/snapshots.rs"]
 mod snapshots;
 #[path = "ui/wizard.rs"]

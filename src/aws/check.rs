@@ -25,7 +25,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 /// global endpoint in us-east-1 when a profile names none.
 const FALLBACK_REGION: &str = "us-east-1";
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Identity {
     pub account: String,
     pub arn: String,
@@ -71,13 +71,24 @@ impl CheckReport {
 pub async fn check_profile(name: &ProfileName, env: &AwsEnv, timeout: Duration) -> CheckReport {
     let started = Instant::now();
     let discovery = profiles::discover(env);
+    check_discovered(name, env, timeout, &discovery, started).await
+}
+
+/// The same check, with the files already read (many profiles at once).
+pub async fn check_discovered(
+    name: &ProfileName,
+    env: &AwsEnv,
+    timeout: Duration,
+    discovery: &Discovery,
+    started: Instant,
+) -> CheckReport {
     let kind = discovery.get(name.as_str()).map(|p| p.kind);
     let subject = Subject {
         profile: name.as_str(),
         kind,
         timeout,
     };
-    let outcome = match preflight(name, env, &discovery) {
+    let outcome = match preflight(name, env, discovery) {
         Some(failure) => Outcome::Failed(diagnose::diagnose(&subject, &failure)),
         None => match tokio::time::timeout(
             timeout + Duration::from_secs(1),

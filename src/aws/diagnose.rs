@@ -3,8 +3,9 @@
 //! The raw error is kept as `detail` for the "Details" disclosure.
 
 use super::profiles::Kind;
-use super::sso_cache::{TokenStatus, describe_expiry};
+use super::sso_cache::TokenStatus;
 use crate::shell::posix_join;
+use crate::time_words::describe_expiry;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};

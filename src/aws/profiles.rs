@@ -6,11 +6,11 @@ use crate::block_on::block_on;
 use aws_config::profile::{Profile, ProfileSet};
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::Fs;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// How a profile gets its credentials, in the SDK's order of precedence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Sso,
@@ -67,6 +67,9 @@ pub struct ProfileInfo {
     pub sso_role_name: Option<String>,
     /// Why an `Unusable` profile cannot work.
     pub problem: Option<String>,
+    /// When the cached SSO sign-in expires (read from the SSO cache).
+    #[serde(skip)]
+    pub sso_token_expires_at: Option<std::time::SystemTime>,
 }
 
 impl ProfileInfo {
@@ -116,31 +119,88 @@ impl Discovery {
 /// Read both files as the CLI does. When one is malformed, the other's
 /// profiles still load and the malformed one is reported with its line.
 pub fn discover(env: &AwsEnv) -> Discovery {
-    let config = env.config_file();
-    let credentials = env.credentials_file();
-    let both = files(config.as_ref(), credentials.as_ref());
-    match load(env, &both) {
+    let mut d = discover_files(env);
+    if let Some(dir) = env.sso_cache_dir() {
+        let now = std::time::SystemTime::now();
+        for p in &mut d.profiles {
+            if let Some(key) = p.sso_cache_key() {
+                p.sso_token_expires_at = match super::sso_cache::token_status(&dir, key, now) {
+                    super::sso_cache::TokenStatus::Valid { expires_at }
+                    | super::sso_cache::TokenStatus::Expired { expires_at, .. } => Some(expires_at),
+                    _ => None,
+                };
+            }
+        }
+    }
+    d
+}
+
+/// aws-config reads a file that is not UTF-8 as empty, without a word;
+/// Escher says so, with the line, since the user's profiles vanish.
+fn encoding_problem(path: &PathBuf) -> Option<FileProblem> {
+    let bytes = std::fs::read(path).ok()?;
+    let err = std::str::from_utf8(&bytes).err()?;
+    let at = err.valid_up_to();
+    let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+    Some(FileProblem {
+        path: path.clone(),
+        message: format!(
+            "line {line} is not UTF-8 text, so AWS tools ignore the whole file; save it as UTF-8"
+        ),
+    })
+}
+
+fn discover_files(env: &AwsEnv) -> Discovery {
+    let mut d = discover_parsed(env);
+    for path in [env.config_file(), env.credentials_file()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(problem) = encoding_problem(&path) {
+            d.problems.push(problem);
+        }
+    }
+    d
+}
+
+fn discover_parsed(env: &AwsEnv) -> Discovery {
+    // A missing file is an empty one, as for the CLI; aws-config would call
+    // an explicitly named missing file an error.
+    let config = env.config_file().filter(|p| p.exists());
+    let credentials = env.credentials_file().filter(|p| p.exists());
+    if config.is_none() && credentials.is_none() {
+        return Discovery::default();
+    }
+    match load(env, &files(config.as_ref(), credentials.as_ref())) {
         Ok(set) => Discovery {
             profiles: classify_all(&set),
             problems: Vec::new(),
         },
         Err(_) => {
+            // Load each file alone to tell which one is malformed.
             let mut problems = Vec::new();
-            let mut good = Vec::new();
+            let mut profiles = Vec::new();
             for (path, only) in [
-                (config.as_ref(), files(config.as_ref(), None)),
-                (credentials.as_ref(), files(None, credentials.as_ref())),
+                (
+                    config.as_ref(),
+                    config.as_ref().map(|c| files(Some(c), None)),
+                ),
+                (
+                    credentials.as_ref(),
+                    credentials.as_ref().map(|c| files(None, Some(c))),
+                ),
             ] {
-                let Some(path) = path else { continue };
+                let (Some(path), Some(only)) = (path, only) else {
+                    continue;
+                };
                 match load(env, &only) {
-                    Ok(set) => good.push(classify_all(&set)),
+                    Ok(set) => profiles.extend(classify_all(&set)),
                     Err(message) => problems.push(FileProblem {
                         path: path.clone(),
                         message,
                     }),
                 }
             }
-            let mut profiles: Vec<ProfileInfo> = good.into_iter().flatten().collect();
             profiles.sort_by(|a, b| a.name.cmp(&b.name));
             profiles.dedup_by(|a, b| a.name == b.name);
             Discovery { profiles, problems }
@@ -148,6 +208,8 @@ pub fn discover(env: &AwsEnv) -> Discovery {
     }
 }
 
+/// Never empty: the caller has at least one path (the builder panics
+/// on an empty set).
 fn files(config: Option<&PathBuf>, credentials: Option<&PathBuf>) -> EnvConfigFiles {
     let mut b = EnvConfigFiles::builder()
         .include_default_config_file(false)
@@ -202,6 +264,7 @@ pub fn classify(set: &ProfileSet, p: &Profile) -> ProfileInfo {
         sso_account_id: get(p, "sso_account_id"),
         sso_role_name: get(p, "sso_role_name"),
         problem: None,
+        sso_token_expires_at: None,
     };
     let (kind, problem) = kind_of(set, p, &mut info);
     info.kind = kind;

@@ -80,29 +80,9 @@ fn parse_time(s: &str) -> Option<SystemTime> {
     SystemTime::try_from(t).ok()
 }
 
-/// "5 h 12 m", "3 m", "40 s": how long from now to then (or then to now).
-pub fn human_duration(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..60 => format!("{s} s"),
-        60..3600 => format!("{} m", s / 60),
-        3600..86400 => format!("{} h {} m", s / 3600, (s % 3600) / 60),
-        _ => format!("{} d {} h", s / 86400, (s % 86400) / 3600),
-    }
-}
-
-/// "expires in 5 h 12 m" / "expired 2 h 0 m ago".
-pub fn describe_expiry(expires_at: SystemTime, now: SystemTime) -> String {
-    match expires_at.duration_since(now) {
-        Ok(left) => format!("expires in {}", human_duration(left)),
-        Err(e) => format!("expired {} ago", human_duration(e.duration())),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn file_name_is_sha1_of_key() {
@@ -111,24 +91,6 @@ mod tests {
         assert_eq!(
             f,
             PathBuf::from("/c/a9993e364706816aba3e25717850c26c9cd0d89d.json")
-        );
-    }
-
-    #[test]
-    fn durations_read_as_people_say_them() {
-        assert_eq!(
-            human_duration(Duration::from_secs(5 * 3600 + 12 * 60 + 3)),
-            "5 h 12 m"
-        );
-        assert_eq!(human_duration(Duration::from_secs(59)), "59 s");
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        assert_eq!(
-            describe_expiry(now - Duration::from_secs(7200), now),
-            "expired 2 h 0 m ago"
-        );
-        assert_eq!(
-            describe_expiry(now + Duration::from_secs(600), now),
-            "expires in 10 m"
         );
     }
 }

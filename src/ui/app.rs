@@ -3,10 +3,12 @@
 
 use super::connect_aws::{self, Action};
 use super::needs::{self, NeedsAction};
-use super::{azure, rail, troubleshooting, welcome};
+use super::{azure, profiles, rail, troubleshooting, welcome};
 use crate::aws::policy;
 use crate::background::{Background, Event, Wake};
+use crate::settings::{LoadNotice, Settings, Store};
 use crate::terminal::TerminalRequest;
+use crate::wizard::Pane;
 use crate::wizard::{Step, Wizard};
 use egui::{RichText, Ui};
 use std::sync::Arc;
@@ -23,12 +25,32 @@ pub struct EscherApp {
     policy_note: Option<(bool, String)>,
     show_troubleshooting: bool,
     fonts_installed: bool,
+    store: Store,
+    /// What is on disk, to save only when something changed.
+    saved: Settings,
+    /// A problem with the settings file, shown until dismissed.
+    notice: Option<String>,
+    /// The settings file on disk must be kept (newer or unreadable) until
+    /// the user chooses to overwrite it.
+    offer_overwrite: bool,
+    /// The AWS files should be read again when a screen needs them.
+    rediscover: bool,
 }
 
 impl EscherApp {
-    pub fn new(background: Background) -> Self {
+    pub fn new(background: Background, mut store: Store) -> Self {
+        let (settings, load_notice) = store.load();
+        let offer_overwrite = matches!(
+            load_notice,
+            Some(LoadNotice::Newer { .. } | LoadNotice::Unreadable { .. })
+        );
         EscherApp {
-            wizard: Wizard::default(),
+            wizard: Wizard::from_settings(settings.clone()),
+            store,
+            saved: settings,
+            notice: load_notice.map(|n| n.to_string()),
+            offer_overwrite,
+            rediscover: true,
             background,
             copied: None,
             terminal_note: None,
@@ -43,7 +65,11 @@ impl EscherApp {
     pub fn poll(&mut self) {
         for event in self.background.poll() {
             match event {
-                Event::Checked(report) => self.wizard.record(*report),
+                Event::Checked(report) => {
+                    self.wizard.record(*report);
+                    self.rediscover = true;
+                }
+                Event::Discovered(d) => self.wizard.discovery = Some(d),
                 Event::TerminalOpened(Ok(program)) => {
                     self.terminal_note = Some((
                         true,
@@ -80,6 +106,51 @@ impl EscherApp {
             .map(|(k, _)| k.as_str())
     }
 
+    /// Save when the persisted part of the state changed.
+    fn persist(&mut self) {
+        let now = self.wizard.to_settings();
+        if now == self.saved || !self.store.is_writable() {
+            return;
+        }
+        match self.store.save(&now) {
+            Ok(()) => self.saved = now,
+            Err(e) => {
+                self.notice = Some(format!(
+                    "Escher could not save its settings to {}: {e}. Your changes stay for this session.",
+                    self.store.path().display()
+                ));
+                // Do not retry every frame; the next change tries again.
+                self.saved = now;
+            }
+        }
+    }
+
+    fn settings_notice(&mut self, ui: &mut Ui) {
+        let Some(text) = self.notice.clone() else {
+            return;
+        };
+        egui::Panel::top("settings-notice").show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new("⚠").color(ui.visuals().warn_fg_color));
+                ui.label(text);
+                if self.offer_overwrite && ui.button("Overwrite with current settings").clicked() {
+                    self.store.allow_overwrite();
+                    self.offer_overwrite = false;
+                    self.saved = Settings {
+                        schema_version: 0,
+                        ..Settings::default()
+                    };
+                    self.notice = None;
+                }
+                if ui.button("Dismiss").clicked() {
+                    self.notice = None;
+                }
+            });
+            ui.add_space(4.0);
+        });
+    }
+
     pub fn show(&mut self, ui: &mut Ui) {
         if !self.fonts_installed {
             // New fonts apply from the next frame: draw nothing until then,
@@ -90,6 +161,23 @@ impl EscherApp {
             return;
         }
         self.poll();
+        if ui.input(|i| {
+            i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::WindowFocused(true)))
+        }) {
+            // Back from the terminal: the CLI may have written new profiles.
+            self.rediscover = true;
+        }
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Comma)) {
+            self.wizard.open_profiles();
+        }
+        let needs_files =
+            self.wizard.pane == Pane::Profiles || self.wizard.step == Step::ConnectAws;
+        if self.rediscover && needs_files {
+            self.rediscover = false;
+            self.background.discover(Self::wake(ui));
+        }
         egui::Panel::top("top-bar").show(ui, |ui| {
             ui.add_space(4.0);
             ui.horizontal(|ui| {
@@ -97,12 +185,24 @@ impl EscherApp {
                 ui.separator();
                 rail::show(ui, &self.wizard);
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let settings = ui
+                        .selectable_label(self.wizard.pane == Pane::Profiles, "Settings")
+                        .on_hover_text("Settings → Profiles (Ctrl+, or ⌘,)");
+                    if settings.clicked() {
+                        if self.wizard.pane == Pane::Profiles {
+                            self.wizard.pane = Pane::Wizard;
+                        } else {
+                            self.wizard.open_profiles();
+                            self.rediscover = true;
+                        }
+                    }
                     ui.toggle_value(&mut self.show_troubleshooting, "Troubleshooting");
                 });
             });
             ui.add_space(4.0);
         });
-        if self.wizard.step == Step::ConnectAws {
+        self.settings_notice(ui);
+        if self.wizard.step == Step::ConnectAws && self.wizard.pane == Pane::Wizard {
             self.bottom_bar(ui);
         }
         egui::CentralPanel::default().show(ui, |ui| {
@@ -110,6 +210,10 @@ impl EscherApp {
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     ui.set_max_width(900.0);
+                    if self.wizard.pane == Pane::Profiles {
+                        self.profiles_pane(ui);
+                        return;
+                    }
                     match self.wizard.step {
                         Step::Welcome => {
                             if welcome::show(ui) {
@@ -126,6 +230,37 @@ impl EscherApp {
                 });
         });
         self.troubleshooting_window(ui);
+        self.persist();
+    }
+
+    fn profiles_pane(&mut self, ui: &mut Ui) {
+        let bg = &self.background;
+        let action = profiles::show(ui, &mut self.wizard, &|name| bg.is_checking(name));
+        match action {
+            Some(profiles::Action::Recheck(name) | profiles::Action::Connect(name)) => {
+                self.check_named(ui, &name)
+            }
+            Some(profiles::Action::RecheckAll) => {
+                for name in self.wizard.enabled_names() {
+                    self.check_named(ui, &name);
+                }
+            }
+            Some(profiles::Action::Remove(name)) => self.wizard.remove(&name),
+            Some(profiles::Action::AddAws) => self.wizard.add_from_profiles(),
+            Some(profiles::Action::Close) => self.wizard.pane = Pane::Wizard,
+            Some(profiles::Action::Toggled) | None => {}
+        }
+    }
+
+    fn check_named(&mut self, ui: &Ui, name: &str) {
+        // Names from the files or from settings may not pass Escher's
+        // stricter rule; such a profile cannot be checked from here.
+        match crate::aws::profile_name::ProfileName::parse(name) {
+            Ok(n) => {
+                self.background.check(n, Self::wake(ui));
+            }
+            Err(e) => self.notice = Some(format!("Profile {name:?} cannot be checked: {e}")),
+        }
     }
 
     fn bottom_bar(&mut self, ui: &mut Ui) {
@@ -195,6 +330,8 @@ impl EscherApp {
             Some(Action::Recheck) => self.recheck(ui),
             Some(Action::UseName(name)) => self.wizard.name_input = name,
             Some(Action::OpenTerminal) => self.open_terminal(ui, None),
+            Some(Action::AddAnother) => self.wizard.add_another(),
+            Some(Action::BackToProfiles) => self.wizard.open_profiles(),
             Some(Action::RunInTerminal(i)) => self.open_terminal(ui, Some(i)),
             None => {}
         }

@@ -22,10 +22,11 @@ pub fn show(ui: &mut Ui, wizard: &Wizard) -> bool {
             ui.label(RichText::new("Account").strong());
             ui.label(RichText::new("ARN").strong());
             ui.end_row();
-            for c in &wizard.connected {
-                ui.label(RichText::new(format!("✔ {}", c.name)).color(success_color(ui)));
-                ui.label(&c.identity.account);
-                ui.add(egui::Label::new(&c.identity.arn).selectable(true));
+            for p in &wizard.profiles {
+                let Some(id) = &p.identity else { continue };
+                ui.label(RichText::new(format!("✔ {}", p.name)).color(success_color(ui)));
+                ui.label(&id.account);
+                ui.add(egui::Label::new(&id.arn).selectable(true));
                 ui.end_row();
             }
         });

@@ -4,9 +4,9 @@
 use super::widgets::{Callout, button_named, callout, code, error_color, success_color};
 use crate::aws::check::{CheckReport, Outcome};
 use crate::aws::diagnose::Diagnosis;
-use crate::aws::sso_cache::human_duration;
 use crate::commands::Method;
-use crate::wizard::{PLACEHOLDER_NAME, Wizard};
+use crate::time_words::{ago, human_duration};
+use crate::wizard::{NameHint, PLACEHOLDER_NAME, Wizard};
 use egui::{RichText, Ui};
 use std::time::SystemTime;
 
@@ -16,6 +16,8 @@ pub enum Action {
     OpenTerminal,
     Recheck,
     UseName(String),
+    AddAnother,
+    BackToProfiles,
 }
 
 pub struct View<'a> {
@@ -41,7 +43,7 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     });
     ui.add_space(8.0);
 
-    name_field(ui, v.wizard);
+    let submit = name_field(ui, v.wizard);
     ui.add_space(8.0);
 
     if v.wizard.method == Method::AccessKeys {
@@ -129,6 +131,7 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         if ui
             .add_enabled(can, egui::Button::new(RichText::new("Re-check").strong()))
             .clicked()
+            || (can && submit)
         {
             action = Some(Action::Recheck);
         }
@@ -150,30 +153,87 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     {
         action = Some(a);
     }
-    connected_so_far(ui, v.wizard);
+    if let Some(a) = connected_so_far(ui, v.wizard) {
+        action = Some(a);
+    }
     action
 }
 
-fn name_field(ui: &mut Ui, wizard: &mut Wizard) {
+fn name_field(ui: &mut Ui, wizard: &mut Wizard) -> bool {
+    let mut submit = false;
     ui.horizontal(|ui| {
         let label = ui.label("Profile name");
-        ui.add(
-            egui::TextEdit::singleline(&mut wizard.name_input)
-                .hint_text(PLACEHOLDER_NAME)
-                .desired_width(260.0)
-                .font(egui::TextStyle::Monospace),
-        )
-        .labelled_by(label.id);
+        let resp = ui
+            .add(
+                egui::TextEdit::singleline(&mut wizard.name_input)
+                    .hint_text(PLACEHOLDER_NAME)
+                    .desired_width(260.0)
+                    .font(egui::TextStyle::Monospace),
+            )
+            .labelled_by(label.id);
+        submit = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let names: Vec<String> = wizard
+            .discovery
+            .as_ref()
+            .map(|d| d.names().map(str::to_owned).collect())
+            .unwrap_or_default();
+        if !names.is_empty() {
+            let picker = egui::ComboBox::from_id_salt("pick-profile")
+                .selected_text("Pick an existing profile")
+                .show_ui(ui, |ui| {
+                    for n in &names {
+                        ui.selectable_value(&mut wizard.name_input, n.clone(), n);
+                    }
+                });
+            picker.response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Pick an existing profile")
+            });
+        }
     });
     match wizard.profile_name() {
-        Ok(_) => {
-            ui.label(RichText::new("A label you choose, e.g. prod-admin.").weak());
-        }
+        Ok(_) => name_hint(ui, wizard),
         Err(e) if wizard.name_input.is_empty() => {
-            ui.label(RichText::new(e.to_string()).weak());
+            ui.label(RichText::new(format!("A label you choose, e.g. prod-admin. {e}")).weak());
         }
         Err(e) => {
             ui.label(RichText::new(e.to_string()).color(error_color(ui)));
+        }
+    }
+    submit
+}
+
+fn name_hint(ui: &mut Ui, wizard: &mut Wizard) {
+    match wizard.name_hint() {
+        NameHint::Found(kind) => {
+            ui.label(
+                RichText::new(format!("Found in your AWS config ({}).", kind.label()))
+                    .color(success_color(ui)),
+            );
+        }
+        NameHint::NotInFiles { suggestions } => {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(
+                        "Not in your AWS config yet: the first command below creates it.",
+                    )
+                    .weak(),
+                );
+                // After a failed Re-check the verdict offers the same names.
+                let offered = wizard
+                    .current_report()
+                    .is_some_and(|r| r.diagnosis().is_some_and(|d| !d.suggestions.is_empty()));
+                if !suggestions.is_empty() && !offered {
+                    ui.label("Did you mean");
+                    for s in suggestions {
+                        if button_named(ui, true, &s, &format!("Use profile {s}")).clicked() {
+                            wizard.name_input = s.clone();
+                        }
+                    }
+                }
+            });
+        }
+        NameHint::Unknown => {
+            ui.label(RichText::new("A label you choose, e.g. prod-admin.").weak());
         }
     }
 }
@@ -286,19 +346,50 @@ fn diagnosis(ui: &mut Ui, d: &Diagnosis, copied: Option<&str>, is_error: bool) -
     action
 }
 
-fn connected_so_far(ui: &mut Ui, wizard: &Wizard) {
-    if wizard.connected.is_empty() {
-        return;
+fn connected_so_far(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
+    let mut action = None;
+    let passed = wizard.current_report().is_some_and(CheckReport::passed);
+    if passed {
+        ui.horizontal(|ui| {
+            if ui.button("Add another profile").clicked() {
+                action = Some(Action::AddAnother);
+            }
+            if wizard.return_to_profiles && ui.button("Back to Settings → Profiles").clicked() {
+                action = Some(Action::BackToProfiles);
+            }
+        });
+    }
+    if wizard.profiles.is_empty() {
+        return action;
     }
     ui.add_space(8.0);
     ui.label(RichText::new("Connected so far").strong());
-    for c in &wizard.connected {
-        ui.label(
-            RichText::new(format!(
-                "✔ {} — account {} — {}",
-                c.name, c.identity.account, c.identity.arn
-            ))
-            .color(success_color(ui)),
-        );
-    }
+    egui::Grid::new("connected-so-far")
+        .num_columns(3)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for p in &wizard.profiles {
+                ui.label(RichText::new(&p.name).monospace());
+                ui.label(
+                    p.identity
+                        .as_ref()
+                        .map(|i| format!("account {}", i.account))
+                        .unwrap_or_default(),
+                );
+                match wizard.report_for(&p.name) {
+                    Some(r) if !r.passed() => {
+                        let title = r.diagnosis().map(|d| d.title.as_str()).unwrap_or_default();
+                        ui.label(RichText::new(format!("✖ {title}")).color(error_color(ui)));
+                    }
+                    _ => {
+                        let when = p.verified_time().map(ago).unwrap_or_default();
+                        ui.label(
+                            RichText::new(format!("✔ verified {when}")).color(success_color(ui)),
+                        );
+                    }
+                }
+                ui.end_row();
+            }
+        });
+    action
 }

@@ -6,6 +6,7 @@ mod azure;
 mod connect_aws;
 mod fonts;
 mod needs;
+mod profiles;
 mod rail;
 mod troubleshooting;
 mod welcome;

@@ -61,3 +61,38 @@ pub fn success_color(ui: &Ui) -> Color32 {
 pub fn error_color(ui: &Ui) -> Color32 {
     ui.visuals().error_fg_color
 }
+
+/// An on/off switch, announced to screen readers as a checkbox named
+/// `name`.
+pub fn toggle(ui: &mut Ui, on: &mut bool, name: &str) -> egui::Response {
+    let size = ui.spacing().interact_size.y * egui::vec2(2.0, 1.0);
+    let (rect, mut resp) = ui.allocate_exact_size(size, egui::Sense::click());
+    if resp.clicked() {
+        *on = !*on;
+        resp.mark_changed();
+    }
+    let state = *on;
+    let name = name.to_owned();
+    resp.widget_info(|| WidgetInfo::selected(Role::CheckBox, true, state, &name));
+    if ui.is_rect_visible(rect) {
+        let t = ui.ctx().animate_bool_responsive(resp.id, *on);
+        let visuals = ui.style().interact_selectable(&resp, *on);
+        let rect = rect.expand(visuals.expansion);
+        let radius = 0.5 * rect.height();
+        ui.painter().rect(
+            rect,
+            radius,
+            visuals.bg_fill,
+            visuals.bg_stroke,
+            egui::StrokeKind::Inside,
+        );
+        let x = egui::lerp((rect.left() + radius)..=(rect.right() - radius), t);
+        ui.painter().circle(
+            egui::pos2(x, rect.center().y),
+            0.75 * radius,
+            visuals.bg_fill,
+            visuals.fg_stroke,
+        );
+    }
+    resp
+}

@@ -3,46 +3,62 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::{Harness, Node};
 use escher::background::Background;
+use escher::settings::Store;
 use escher::terminal::LaunchEnv;
 use escher::ui::EscherApp;
 use std::time::{Duration, Instant};
 
 pub struct World {
-    _rt: tokio::runtime::Runtime,
-    _home: Home,
-    aws: FakeAws,
-    stand_ins: tempfile::TempDir,
+    rt: tokio::runtime::Runtime,
+    pub home: Home,
+    pub aws: FakeAws,
+    pub stand_ins: tempfile::TempDir,
+    pub config_dir: tempfile::TempDir,
+}
+
+impl World {
+    pub fn new(config: &str, credentials: &str) -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let aws = FakeAws::start();
+        aws.identity("AKIAPROD", FakeIdentity::user("123456789012", "alice"));
+        aws.identity("AKIASTAGE", FakeIdentity::user("210987654321", "bob"));
+        let home = Home::new();
+        home.config(config);
+        home.credentials(credentials);
+        World {
+            rt,
+            home,
+            aws,
+            stand_ins: tempfile::tempdir().unwrap(),
+            config_dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A fresh start of the app on this machine: same files, same settings.
+    pub fn app(&self) -> EscherApp {
+        let launch = LaunchEnv {
+            path: Some(self.stand_ins.path().as_os_str().to_owned()),
+            terminal: None,
+            desktop: None,
+        };
+        let mut bg = Background::new(
+            self.rt.handle().clone(),
+            self.home.env(&self.aws.url),
+            launch,
+        );
+        bg.timeout = Duration::from_secs(5);
+        EscherApp::new(bg, Store::new(self.config_dir.path()))
+    }
 }
 
 pub fn world(config: &str, credentials: &str) -> (World, EscherApp) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let aws = FakeAws::start();
-    aws.identity("AKIAPROD", FakeIdentity::user("123456789012", "alice"));
-    let home = Home::new();
-    home.config(config);
-    home.credentials(credentials);
-    let stand_ins = tempfile::tempdir().unwrap();
-    let launch = LaunchEnv {
-        path: Some(stand_ins.path().as_os_str().to_owned()),
-        terminal: None,
-        desktop: None,
-    };
-    let mut bg = Background::new(rt.handle().clone(), home.env(&aws.url), launch);
-    bg.timeout = Duration::from_secs(5);
-    let app = EscherApp::new(bg);
-    (
-        World {
-            _rt: rt,
-            _home: home,
-            aws,
-            stand_ins,
-        },
-        app,
-    )
+    let w = World::new(config, credentials);
+    let app = w.app();
+    (w, app)
 }
 
 pub const PROD_CONFIG: &str = "[profile prod-admin]\nregion = us-east-1\n";
@@ -56,12 +72,12 @@ pub fn harness(app: EscherApp) -> Harness<'static, EscherApp> {
     h
 }
 
-fn disabled(node: &Node<'_>) -> bool {
+pub fn disabled(node: &Node<'_>) -> bool {
     node.accesskit_node().is_disabled()
 }
 
 /// Step frames until `done` holds; a spinner never lets `run()` settle.
-fn step_until(
+pub fn step_until(
     h: &mut Harness<'static, EscherApp>,
     what: &str,
     done: impl Fn(&Harness<'static, EscherApp>) -> bool,

@@ -1,0 +1,343 @@
+//! `escher profiles` and `escher check`: the window's engine for scripts
+//! and terminals. Results go to stdout (text or JSON); problems to stderr.
+
+use crate::aws::check::{CheckReport, DEFAULT_TIMEOUT, Outcome, check_discovered};
+use crate::aws::diagnose::{Case, Diagnosis};
+use crate::aws::env::AwsEnv;
+use crate::aws::profile_name::ProfileName;
+use crate::aws::profiles::{Discovery, discover};
+use crate::settings::{Settings, Store};
+use serde_json::{Value, json};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// How many profiles are checked at once.
+pub const PARALLEL_CHECKS: usize = 32;
+
+fn rfc3339(t: SystemTime) -> Option<String> {
+    aws_smithy_types::DateTime::from(t)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .ok()
+}
+
+fn load_settings() -> Settings {
+    Store::default_dir()
+        .map(|d| Store::new(d).load().0)
+        .unwrap_or_default()
+}
+
+/// `escher profiles [--json]`.
+pub fn profiles(
+    json_out: bool,
+    env: &AwsEnv,
+    settings: &Settings,
+) -> (String, Vec<String>, ExitCode) {
+    let d = discover(env);
+    let errors: Vec<String> = d
+        .problems
+        .iter()
+        .map(|p| format!("escher: {} cannot be read: {}", p.path.display(), p.message))
+        .collect();
+    let code = if d.profiles.is_empty() && !d.problems.is_empty() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    };
+    let saved = |name: &str| settings.profiles.iter().find(|p| p.name == name);
+    let out = if json_out {
+        let rows: Vec<Value> = d
+            .profiles
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name,
+                    "kind": p.kind.id(),
+                    "region": p.region,
+                    "sso_session": p.sso_session,
+                    "sso_start_url": p.sso_start_url,
+                    "sso_account_id": p.sso_account_id,
+                    "sso_role_name": p.sso_role_name,
+                    "sso_token_expires_at": p.sso_token_expires_at.and_then(rfc3339),
+                    "connected": saved(&p.name).is_some(),
+                    "enabled": saved(&p.name).is_some_and(|s| s.enabled),
+                    "problem": p.problem,
+                })
+            })
+            .collect();
+        format!("{}\n", Value::Array(rows))
+    } else {
+        let mut rows = vec![
+            ["PROFILE", "KIND", "REGION", "ESCHER", "NOTE"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        let now = SystemTime::now();
+        for p in &d.profiles {
+            let escher = match saved(&p.name) {
+                Some(s) if s.enabled => "on",
+                Some(_) => "off",
+                None => "-",
+            };
+            let note = match (&p.problem, p.sso_token_expires_at) {
+                (Some(problem), _) => problem.clone(),
+                (None, Some(at)) => format!(
+                    "SSO sign-in {}",
+                    crate::time_words::describe_expiry(at, now)
+                ),
+                (None, None) => String::new(),
+            };
+            rows.push(vec![
+                p.name.clone(),
+                p.kind.id().to_owned(),
+                p.region.clone().unwrap_or_else(|| "-".into()),
+                escher.to_owned(),
+                note,
+            ]);
+        }
+        table(&rows)
+    };
+    (out, errors, code)
+}
+
+fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{s:<w$}", w = widths[i]))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub struct CheckArgs {
+    pub names: Vec<String>,
+    pub all: bool,
+    pub json: bool,
+    pub timeout: Duration,
+}
+
+impl Default for CheckArgs {
+    fn default() -> Self {
+        CheckArgs {
+            names: Vec::new(),
+            all: false,
+            json: false,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+/// `escher check`: (stdout, stderr lines, exit code).
+pub fn check(
+    args: &CheckArgs,
+    env: &AwsEnv,
+    settings: &Settings,
+) -> (String, Vec<String>, ExitCode) {
+    let discovery = Arc::new(discover(env));
+    let names: Vec<String> = if !args.names.is_empty() {
+        args.names.clone()
+    } else if args.all {
+        discovery.names().map(str::to_owned).collect()
+    } else {
+        settings
+            .profiles
+            .iter()
+            .filter(|p| p.enabled)
+            .map(|p| p.name.clone())
+            .collect()
+    };
+    if names.is_empty() {
+        let why = if args.all {
+            "no profiles were found in your AWS config or credentials files"
+        } else {
+            "no profiles are switched on in Escher; name profiles (escher check NAME) or use --all"
+        };
+        return (
+            String::new(),
+            vec![format!("escher: nothing to check: {why}")],
+            ExitCode::from(2),
+        );
+    }
+    let mut parsed = Vec::new();
+    for n in &names {
+        match ProfileName::parse(n) {
+            Ok(p) => parsed.push(p),
+            Err(e) => {
+                return (
+                    String::new(),
+                    vec![format!("escher: {n:?} is not a profile name: {e}")],
+                    ExitCode::from(2),
+                );
+            }
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            return (
+                String::new(),
+                vec![format!("escher: could not start: {e}")],
+                ExitCode::from(2),
+            );
+        }
+    };
+    let reports = runtime.block_on(check_many(parsed, env, args.timeout, discovery));
+    let all_passed = reports.iter().all(CheckReport::passed);
+    let out = if args.json {
+        json_reports(&reports)
+    } else {
+        text_reports(&reports)
+    };
+    (
+        out,
+        Vec::new(),
+        if all_passed {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
+}
+
+/// Check every name concurrently (at most [`PARALLEL_CHECKS`] at once);
+/// the reports come back in the order asked.
+pub async fn check_many(
+    names: Vec<ProfileName>,
+    env: &AwsEnv,
+    timeout: Duration,
+    discovery: Arc<Discovery>,
+) -> Vec<CheckReport> {
+    let permits = Arc::new(tokio::sync::Semaphore::new(PARALLEL_CHECKS));
+    let tasks: Vec<_> = names
+        .into_iter()
+        .map(|name| {
+            let env = env.clone();
+            let discovery = discovery.clone();
+            let permits = permits.clone();
+            tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                check_discovered(&name, &env, timeout, &discovery, Instant::now()).await
+            })
+        })
+        .collect();
+    let mut reports = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        if let Ok(r) = t.await {
+            reports.push(r);
+        }
+    }
+    reports
+}
+
+fn text_reports(reports: &[CheckReport]) -> String {
+    let width = reports
+        .iter()
+        .map(|r| r.profile.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for r in reports {
+        match &r.outcome {
+            Outcome::Passed(id) => out.push_str(&format!(
+                "{:<width$}  pass  {}  {}\n",
+                r.profile, id.account, id.arn
+            )),
+            Outcome::Failed(d) => {
+                out.push_str(&format!("{:<width$}  FAIL  {}\n", r.profile, d.title));
+                let pad = " ".repeat(width + 8);
+                out.push_str(&format!("{pad}{}\n", d.fix));
+                if let Some(cmd) = &d.command {
+                    out.push_str(&format!("{pad}$ {cmd}\n"));
+                }
+            }
+        }
+        for w in &r.warnings {
+            out.push_str(&format!(
+                "{:<width$}  warn  {}: {}\n",
+                "",
+                w.title,
+                w.command.as_deref().unwrap_or(&w.fix)
+            ));
+        }
+    }
+    out
+}
+
+fn case_ids(ds: &[Diagnosis]) -> Vec<&'static str> {
+    ds.iter().map(|d| d.case.id()).collect()
+}
+
+pub fn report_json(r: &CheckReport) -> Value {
+    let mut o = json!({
+        "profile": r.profile,
+        "ok": r.passed(),
+        "warnings": case_ids(&r.warnings),
+        "elapsed_ms": u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX),
+    });
+    match &r.outcome {
+        Outcome::Passed(id) => {
+            o["account"] = json!(id.account);
+            o["arn"] = json!(id.arn);
+            o["user_id"] = json!(id.user_id);
+        }
+        Outcome::Failed(d) => {
+            o["case"] = json!(d.case.id());
+            o["title"] = json!(d.title);
+            o["fix"] = json!(d.fix);
+            o["command"] = json!(d.command);
+            o["detail"] = json!(if d.detail.is_empty() {
+                &d.explanation
+            } else {
+                &d.detail
+            });
+            if d.case == Case::ProfileNotFound {
+                o["suggestions"] = json!(d.suggestions);
+            }
+        }
+    }
+    o
+}
+
+fn json_reports(reports: &[CheckReport]) -> String {
+    format!(
+        "{}\n",
+        Value::Array(reports.iter().map(report_json).collect())
+    )
+}
+
+/// Print what a command produced and turn it into the exit code.
+pub fn finish((out, errors, code): (String, Vec<String>, ExitCode)) -> ExitCode {
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    for e in errors {
+        eprintln!("{e}");
+    }
+    code
+}
+
+pub fn run_profiles(json: bool) -> ExitCode {
+    finish(profiles(json, &AwsEnv::from_process(), &load_settings()))
+}
+
+pub fn run_check(args: &CheckArgs) -> ExitCode {
+    finish(check(args, &AwsEnv::from_process(), &load_settings()))
+}
