@@ -5,17 +5,17 @@
 //! are sound. The SDK then gets the filtered environment of [`AwsEnv`], so
 //! the profile's own credentials are used whatever the process has set.
 
-use super::diagnose::{self, Diagnosis, Failure, SdkFailure, Stage, Subject};
+use super::diagnose::{self, Case, Diagnosis, Failure, SdkFailure, Stage, Subject};
 use super::env::AwsEnv;
 use super::profiles::{self, Discovery, Kind};
 use super::sso_cache::{self, TokenStatus};
+use super::sso_portal;
 use crate::aws::profile_name::ProfileName;
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::http::Response as HttpResponse;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use serde::Serialize;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -98,7 +98,14 @@ pub async fn check_discovered(
         {
             Ok(Ok(identity)) => Outcome::Passed(identity),
             Ok(Err(failure)) => {
-                Outcome::Failed(diagnose::diagnose(&subject, &Failure::Sdk(failure)))
+                let mut d = diagnose::diagnose(&subject, &Failure::Sdk(failure));
+                if d.case == Case::SsoNoAccess
+                    && let Some(info) = discovery.get(name.as_str())
+                    && let Some(reach) = sso_portal::reachable(env, info, timeout).await
+                {
+                    diagnose::add_reachable(&mut d, info, &reach);
+                }
+                Outcome::Failed(d)
             }
             Err(_) => Outcome::Failed(diagnose::diagnose(
                 &subject,
@@ -135,6 +142,11 @@ pub fn preflight(name: &ProfileName, env: &AwsEnv, discovery: &Discovery) -> Opt
         });
     };
     if let Some(problem) = &info.problem {
+        if info.missing_sso_region {
+            return Some(Failure::MissingRegion {
+                problem: problem.clone(),
+            });
+        }
         return Some(Failure::Unusable {
             problem: problem.clone(),
             sso: info.has_sso_settings(),
@@ -206,6 +218,21 @@ async fn call_sts(
     })
 }
 
+/// Each error in the chain once, outermost first: readable, and without the
+/// `Debug` dump that `DisplayErrorContext` appends.
+fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut e = Some(err);
+    while let Some(cur) = e {
+        let text = cur.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        e = cur.source();
+    }
+    parts.join(": ")
+}
+
 fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     let mut e = err;
     while let Some(next) = e.source() {
@@ -218,7 +245,7 @@ type StsError =
     SdkError<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError, HttpResponse>;
 
 fn sdk_failure(err: StsError) -> SdkFailure {
-    let detail = DisplayErrorContext(&err).to_string();
+    let detail = chain_text(&err);
     let message = innermost(&err);
     let status = err.raw_response().map(|r| r.status().as_u16());
     let (stage, code) = match &err {

@@ -102,6 +102,10 @@ pub enum Failure {
         problem: String,
         sso: bool,
     },
+    /// SSO settings without `sso_region`.
+    MissingRegion {
+        problem: String,
+    },
     SsoToken {
         status: TokenStatus,
         now: SystemTime,
@@ -265,6 +269,16 @@ pub fn diagnose(subject: &Subject<'_>, failure: &Failure) -> Diagnosis {
             }),
             problem.clone(),
         ),
+        Failure::MissingRegion { problem } => d(
+            Case::MissingRegion,
+            "The profile's SSO settings have no region",
+            format!("Profile {name} cannot reach IAM Identity Center: {problem}."),
+            "Run the setup again and enter the SSO region your admin gave you (the region of your Identity Center \
+             start URL, e.g. us-east-1), then click Re-check."
+                .into(),
+            Some(subject.cmd(&["aws", "configure", "sso"])),
+            problem.clone(),
+        ),
         Failure::SsoToken { status, now } => sso_token(subject, status, *now),
         Failure::Sdk(f) => sdk(subject, f),
     }
@@ -426,7 +440,7 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
         Case::CredentialProcessFailed => d(
             case,
             "The profile's credential_process failed",
-            format!("The program that supplies credentials for {} failed: {}", s.profile, f.message.trim()),
+            process_words(s.profile, &f.message),
             "Run the program in a terminal to see its error, fix it, then click Re-check.".into(),
             command(s.get_caller_identity()),
             detail,
@@ -464,6 +478,58 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
             detail,
         ),
     }
+}
+
+/// "exited with code 3: vault is sealed" from the SDK's
+/// "…exited with code exit status: 3. Stderr: vault is sealed".
+fn process_words(profile: &str, message: &str) -> String {
+    let code = message
+        .split("exit status: ")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit() && c != '-').next())
+        .filter(|c| !c.is_empty());
+    let stderr = message
+        .split("Stderr: ")
+        .nth(1)
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let stderr = stderr.map(|s| {
+        if s.chars().count() > 300 {
+            format!("{}…", s.chars().take(300).collect::<String>())
+        } else {
+            s.to_owned()
+        }
+    });
+    match (code, stderr) {
+        (Some(c), Some(e)) => format!(
+            "The program that supplies credentials for {profile} (credential_process) exited with code {c}: {e}"
+        ),
+        (Some(c), None) => format!(
+            "The program that supplies credentials for {profile} (credential_process) exited with code {c}."
+        ),
+        _ => format!(
+            "The program that supplies credentials for {profile} (credential_process) failed: {}",
+            message.trim()
+        ),
+    }
+}
+
+/// Tell an SSO user without access what their sign-in can reach.
+pub fn add_reachable(
+    d: &mut Diagnosis,
+    info: &super::profiles::ProfileInfo,
+    reach: &[super::sso_portal::Reachable],
+) {
+    if reach.is_empty() {
+        d.explanation.push_str(" Your sign-in reaches no account at all: ask your admin to assign you to an account and role in IAM Identity Center.");
+        return;
+    }
+    let wanted = info.sso_role_name.as_deref().unwrap_or("?");
+    let account = info.sso_account_id.as_deref().unwrap_or("?");
+    d.explanation.push_str(&format!(
+        " It asks for role {wanted} in account {account}, but your sign-in can reach: {}.",
+        super::sso_portal::describe(reach)
+    ));
 }
 
 fn is_skew(message: &str) -> bool {

@@ -7,4 +7,5 @@ pub mod policy;
 pub mod profile_name;
 pub mod profiles;
 pub mod sso_cache;
+pub mod sso_portal;
 pub mod troubleshooting;

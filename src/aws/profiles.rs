@@ -70,6 +70,9 @@ pub struct ProfileInfo {
     /// When the cached SSO sign-in expires (read from the SSO cache).
     #[serde(skip)]
     pub sso_token_expires_at: Option<std::time::SystemTime>,
+    /// The SSO settings lack `sso_region`, without which the portal cannot be reached.
+    #[serde(skip)]
+    pub missing_sso_region: bool,
 }
 
 impl ProfileInfo {
@@ -265,6 +268,7 @@ pub fn classify(set: &ProfileSet, p: &Profile) -> ProfileInfo {
         sso_role_name: get(p, "sso_role_name"),
         problem: None,
         sso_token_expires_at: None,
+        missing_sso_region: false,
     };
     let (kind, problem) = kind_of(set, p, &mut info);
     info.kind = kind;
@@ -311,6 +315,12 @@ fn kind_of(set: &ProfileSet, p: &Profile, info: &mut ProfileInfo) -> (Kind, Opti
     .iter()
     .any(|k| has(k))
     {
+        // Only when the region is all that is missing; otherwise the
+        // setup as a whole is incomplete.
+        info.missing_sso_region = info.sso_region.is_none()
+            && info.sso_start_url.is_some()
+            && info.sso_account_id.is_some()
+            && info.sso_role_name.is_some();
         return legacy_sso(info);
     }
     if has("login_session") {
@@ -359,6 +369,7 @@ fn sso_session_profile(
         );
     }
     if info.sso_region.is_none() {
+        info.missing_sso_region = true;
         return (
             Kind::Unusable,
             Some(format!("[sso-session {session}] has no sso_region")),

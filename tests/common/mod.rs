@@ -168,6 +168,8 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
     while let Some(req) = read_request(&mut reader) {
         let (status, content_type, body) = if req.path.starts_with("/federation/credentials") {
             sso_role_credentials(&req, &state)
+        } else if req.path.starts_with("/assignment/") {
+            sso_assignments(&req, &state)
         } else if req.method == "POST" && req.body.contains("Action=GetCallerIdentity") {
             match sts(&req, &state) {
                 Some(r) => r,
@@ -288,6 +290,48 @@ fn sso_role_credentials(req: &Request, state: &Mutex<State>) -> (u16, &'static s
             "application/json",
             r#"{"message":"No access","__type":"com.amazonaws.switchboard.portal#ForbiddenException"}"#.into(),
         ),
+    }
+}
+
+/// ListAccounts and ListAccountRoles for a bearer token.
+fn sso_assignments(req: &Request, state: &Mutex<State>) -> (u16, &'static str, String) {
+    let s = state.lock().unwrap();
+    let token = req
+        .headers
+        .get("x-amz-sso_bearer_token")
+        .cloned()
+        .unwrap_or_default();
+    let Some(assignments) = s.sso.get(&token) else {
+        return (
+            401,
+            "application/json",
+            r#"{"message":"Session token not found or invalid"}"#.into(),
+        );
+    };
+    if req.path.starts_with("/assignment/accounts") {
+        let mut ids: Vec<&str> = assignments.iter().map(|(a, _, _)| a.as_str()).collect();
+        ids.dedup();
+        let list: Vec<String> = ids
+            .iter()
+            .map(|a| format!(r#"{{"accountId":"{a}","accountName":"acct-{a}","emailAddress":"a@example.com"}}"#))
+            .collect();
+        (
+            200,
+            "application/json",
+            format!(r#"{{"accountList":[{}]}}"#, list.join(",")),
+        )
+    } else {
+        let account = query_param(&req.path, "account_id").unwrap_or_default();
+        let list: Vec<String> = assignments
+            .iter()
+            .filter(|(a, _, _)| *a == account)
+            .map(|(a, r, _)| format!(r#"{{"roleName":"{r}","accountId":"{a}"}}"#))
+            .collect();
+        (
+            200,
+            "application/json",
+            format!(r#"{{"roleList":[{}]}}"#, list.join(",")),
+        )
     }
 }
 

@@ -333,3 +333,81 @@ fn a_second_check_while_one_is_in_flight_starts_nothing() {
     );
     assert_eq!(aws.sts_calls(), 1);
 }
+
+#[test]
+fn a_clock_that_stays_wrong_is_named() {
+    let aws = FakeAws::start();
+    aws.sts_mode(StsMode::Error(
+        "SignatureDoesNotMatch".into(),
+        "Signature expired: 20260101T000000Z is now earlier than 20260101T001000Z (20260101T001500Z - 5 min.)".into(),
+    ));
+    let d = check(&keys_home("dev", "AKIADEV"), &aws.url, "dev", T)
+        .diagnosis()
+        .cloned()
+        .unwrap();
+    assert_eq!(d.case, Case::ClockSkew);
+    assert!(d.fix.contains("automatic date and time"));
+}
+
+#[test]
+fn a_tls_failure_is_said_in_words() {
+    let aws = FakeAws::start();
+    // The fake speaks plain HTTP: a TLS handshake with it fails.
+    let https = aws.url.replace("http://", "https://");
+    let d = check(&keys_home("dev", "AKIADEV"), &https, "dev", T)
+        .diagnosis()
+        .cloned()
+        .unwrap();
+    assert_eq!(d.case, Case::Network, "{d:?}");
+    assert!(
+        d.explanation.contains("secure connection") || d.explanation.contains("failed"),
+        "{}",
+        d.explanation
+    );
+}
+
+#[test]
+fn a_credentials_file_others_can_read_gets_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let aws = FakeAws::start();
+    aws.identity("AKIADEV", FakeIdentity::user("111122223333", "dev"));
+    let home = keys_home("dev", "AKIADEV");
+    let path = home.path().join(".aws/credentials");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = check(&home, &aws.url, "dev", T);
+    assert!(r.passed());
+    let w = r
+        .warnings
+        .iter()
+        .find(|w| w.case == Case::CredentialsFilePermissions)
+        .expect("warning");
+    assert_eq!(
+        w.command.as_deref(),
+        Some(format!("chmod 600 {}", path.display()).as_str())
+    );
+    assert!(w.explanation.contains("644"));
+}
+
+#[test]
+fn an_sso_session_without_region_is_missing_region() {
+    let aws = FakeAws::start();
+    let home = Home::new();
+    home.config("[profile p]\nsso_session = s\nsso_account_id = 1\nsso_role_name = R\n[sso-session s]\nsso_start_url = https://x.awsapps.com/start\n");
+    let d = check(&home, &aws.url, "p", T).diagnosis().cloned().unwrap();
+    assert_eq!(d.case, Case::MissingRegion);
+    assert_eq!(d.command.as_deref(), Some("aws configure sso --profile p"));
+}
+
+#[test]
+fn following_the_sso_login_fix_makes_the_next_recheck_pass() {
+    let aws = FakeAws::start();
+    aws.sso_assignment("tok-1", "123456789012", "ReadOnly", "ASIASSO");
+    aws.identity("ASIASSO", FakeIdentity::user("123456789012", "alice"));
+    let home = sso_home("ReadOnly");
+    assert_eq!(
+        case(&check(&home, &aws.url, "prod-admin", T)),
+        Case::SsoTokenMissing
+    );
+    home.sso_token("corp", "tok-1", 3600); // what `aws sso login` leaves behind
+    assert!(check(&home, &aws.url, "prod-admin", T).passed());
+}
