@@ -48,12 +48,14 @@ pub const PLACEHOLDER_NAME: &str = "my-sso-profile";
 pub enum NameHint {
     /// The files have not been read yet, or the name is not valid.
     Unknown,
-    Found(Kind),
+    /// In the files; for SSO, when the cached sign-in expires.
+    Found {
+        kind: Kind,
+        sso_expires_at: Option<std::time::SystemTime>,
+    },
     /// Not in the files (yet): the first command creates it. Close names
     /// that do exist are offered, in case of a typo.
-    NotInFiles {
-        suggestions: Vec<String>,
-    },
+    NotInFiles { suggestions: Vec<String> },
 }
 
 #[derive(Clone, Debug)]
@@ -188,7 +190,10 @@ impl Wizard {
             return NameHint::Unknown;
         };
         match d.get(name.as_str()) {
-            Some(p) => NameHint::Found(p.kind),
+            Some(p) => NameHint::Found {
+                kind: p.kind,
+                sso_expires_at: p.sso_token_expires_at,
+            },
             None => {
                 let names: Vec<&str> = d.names().collect();
                 NameHint::NotInFiles {

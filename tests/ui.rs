@@ -3,6 +3,8 @@
 
 mod common;
 
+#[path = "ui/idle.rs"]
+mod idle;
 #[path = "ui/profiles.rs"]
 mod profiles;
 #[path = "ui/snapshots.rs"]

@@ -155,7 +155,7 @@ impl EscherApp {
         if !self.fonts_installed {
             // New fonts apply from the next frame: draw nothing until then,
             // so no text is laid out with a font that lacks its glyphs.
-            super::fonts::install(ui.ctx());
+            super::look::install(ui.ctx());
             self.fonts_installed = true;
             ui.ctx().request_repaint();
             return;

@@ -5,7 +5,7 @@ use super::widgets::{Callout, button_named, callout, code, error_color, success_
 use crate::aws::check::{CheckReport, Outcome};
 use crate::aws::diagnose::Diagnosis;
 use crate::commands::Method;
-use crate::time_words::{ago, human_duration};
+use crate::time_words::{ago, describe_expiry, human_duration};
 use crate::wizard::{NameHint, PLACEHOLDER_NAME, Wizard};
 use egui::{RichText, Ui};
 use std::time::SystemTime;
@@ -204,11 +204,23 @@ fn name_field(ui: &mut Ui, wizard: &mut Wizard) -> bool {
 
 fn name_hint(ui: &mut Ui, wizard: &mut Wizard) {
     match wizard.name_hint() {
-        NameHint::Found(kind) => {
-            ui.label(
-                RichText::new(format!("Found in your AWS config ({}).", kind.label()))
-                    .color(success_color(ui)),
-            );
+        NameHint::Found {
+            kind,
+            sso_expires_at,
+        } => {
+            let mut text = format!("Found in your AWS config ({}).", kind.label());
+            if let Some(at) = sso_expires_at {
+                text.push_str(&format!(
+                    " SSO sign-in {}.",
+                    describe_expiry(at, SystemTime::now())
+                ));
+                // The countdown is in minutes: once a minute is enough.
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs(60));
+            } else if kind.is_sso() {
+                text.push_str(" Not signed in with SSO yet.");
+            }
+            ui.label(RichText::new(text).color(success_color(ui)));
         }
         NameHint::NotInFiles { suggestions } => {
             ui.horizontal_wrapped(|ui| {

@@ -4,7 +4,7 @@
 mod app;
 mod azure;
 mod connect_aws;
-mod fonts;
+mod look;
 mod needs;
 mod profiles;
 mod rail;

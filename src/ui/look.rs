@@ -1,6 +1,7 @@
-//! Fonts: egui's defaults plus its monospace font as the last fallback for
-//! proportional text, which gives labels the arrows (→) the product
-//! reference uses.
+//! The app's look: egui's fonts plus its monospace font as the last
+//! fallback for proportional text (for the arrows → the product reference
+//! uses), and a steady text cursor, since a blinking one repaints the
+//! window twice a second for as long as a field has focus.
 
 use egui::{FontDefinitions, FontFamily};
 
@@ -17,4 +18,5 @@ pub fn install(ctx: &egui::Context) {
         prop.push(mono);
     }
     ctx.set_fonts(fonts);
+    ctx.all_styles_mut(|style| style.visuals.text_cursor.blink = false);
 }

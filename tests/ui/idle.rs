@@ -1,0 +1,63 @@
+use super::wizard::{PROD_CONFIG, PROD_KEYS, World, harness, to_connect_aws, type_name};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use escher::ui::EscherApp;
+use std::time::Duration;
+
+/// How long until the window asks to be drawn again (MAX: never).
+fn next_repaint(h: &Harness<'static, EscherApp>) -> Duration {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay)
+        .unwrap_or(Duration::MAX)
+}
+
+fn settle(h: &mut Harness<'static, EscherApp>) {
+    h.run();
+    h.step();
+}
+
+#[test]
+fn nothing_is_repainted_while_nothing_changes() {
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app());
+    settle(&mut h);
+    assert_eq!(next_repaint(&h), Duration::MAX, "Welcome at rest");
+    to_connect_aws(&mut h);
+    type_name(&mut h, "prod-admin"); // the field keeps focus
+    h.remove_cursor();
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("Found in your AWS config")
+            .is_some()
+    );
+    assert_eq!(
+        next_repaint(&h),
+        Duration::MAX,
+        "Connect AWS at rest, with a focused field"
+    );
+}
+
+#[test]
+fn an_sso_countdown_repaints_once_a_minute_at_most() {
+    let w = World::new(
+        "[profile sso]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+         [sso-session corp]\nsso_start_url = https://c.awsapps.com/start\nsso_region = us-east-1\n",
+        "",
+    );
+    w.home.sso_token("corp", "tok", 3 * 3600 + 600);
+    let mut h = harness(w.app());
+    to_connect_aws(&mut h);
+    type_name(&mut h, "sso");
+    h.remove_cursor();
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("SSO sign-in expires in 3 h")
+            .is_some(),
+        "SSO status without a network call"
+    );
+    assert_eq!(w.aws.sts_calls() + w.aws.sso_calls(), 0);
+    let delay = next_repaint(&h);
+    assert!(delay >= Duration::from_secs(59), "repaints every {delay:?}");
+}
