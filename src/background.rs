@@ -20,6 +20,7 @@ pub enum Event {
     /// The program that opened, or what went wrong, in words.
     TerminalOpened(Result<String, String>),
     Discovered(crate::aws::profiles::Discovery),
+    AwsCli(crate::aws_cli::CliStatus),
     /// Where the policy was saved (None: the user cancelled), or why not.
     PolicySaved(Result<Option<std::path::PathBuf>, String>),
 }
@@ -79,6 +80,17 @@ impl Background {
         let env = self.aws_env.clone();
         self.runtime.spawn_blocking(move || {
             let _ = tx.send(Event::Discovered(crate::aws::profiles::discover(&env)));
+            wake();
+        });
+    }
+
+    /// Find the `aws` command and its version.
+    pub fn detect_aws_cli(&self, wake: Wake) {
+        let tx = self.tx.clone();
+        let dirs = self.launch_env.aws_cli_dirs.clone();
+        self.runtime.spawn_blocking(move || {
+            let dirs = dirs.unwrap_or_else(crate::aws_cli::dirs_for_this_machine);
+            let _ = tx.send(Event::AwsCli(crate::aws_cli::detect(&dirs)));
             wake();
         });
     }

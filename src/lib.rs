@@ -3,6 +3,7 @@
 //! library; everything that needs no window lives outside `ui`.
 
 pub mod aws;
+pub mod aws_cli;
 pub mod background;
 mod block_on;
 pub mod cli;

@@ -36,6 +36,9 @@ pub struct LaunchEnv {
     pub path: Option<OsString>,
     pub terminal: Option<String>,
     pub desktop: Option<String>,
+    /// Where to look for the `aws` command; `None`: this machine's usual
+    /// places (see `aws_cli::dirs_for_this_machine`).
+    pub aws_cli_dirs: Option<Vec<PathBuf>>,
 }
 
 impl LaunchEnv {
@@ -44,6 +47,7 @@ impl LaunchEnv {
             path: std::env::var_os("PATH"),
             terminal: std::env::var("TERMINAL").ok().filter(|t| !t.is_empty()),
             desktop: std::env::var("XDG_CURRENT_DESKTOP").ok(),
+            aws_cli_dirs: None,
         }
     }
 

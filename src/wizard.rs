@@ -72,6 +72,8 @@ pub struct Wizard {
     pub discovery: Option<Discovery>,
     /// Add Profile → AWS was pressed in Settings: offer the way back.
     pub return_to_profiles: bool,
+    /// The `aws` command, once looked for.
+    pub aws_cli: Option<crate::aws_cli::CliStatus>,
 }
 
 impl Default for Wizard {
@@ -96,6 +98,7 @@ impl Wizard {
             profiles: s.profiles,
             discovery: None,
             return_to_profiles: false,
+            aws_cli: None,
         }
         .gated()
     }

@@ -3,6 +3,8 @@
 
 mod common;
 
+#[path = "ui/aws_cli.rs"]
+mod aws_cli;
 #[path = "ui/idle.rs"]
 mod idle;
 #[path = "ui/profiles.rs"]

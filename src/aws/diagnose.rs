@@ -552,6 +552,34 @@ fn network_words(detail: &str) -> String {
     }
 }
 
+/// The AWS CLI the commands need is missing, or too old for SSO.
+pub fn aws_cli_problem(status: &crate::aws_cli::CliStatus) -> Option<Diagnosis> {
+    use crate::aws_cli::{CliStatus, INSTALL_URL, installer_url};
+    match status {
+        CliStatus::Found(_) => None,
+        CliStatus::Missing => Some(d(
+            Case::AwsCliMissing,
+            "The AWS CLI is not installed",
+            "The commands on this page need the aws command, and it was not found on this computer.".into(),
+            format!("Install AWS CLI version 2 ({}), then click Check again.", installer_url()),
+            None,
+            INSTALL_URL.to_owned(),
+        )),
+        CliStatus::Version1(cli) => Some(d(
+            Case::AwsCliMissing,
+            "AWS CLI version 1 has no SSO commands",
+            format!(
+                "{} is AWS CLI {}: it has no aws configure sso or aws sso login. Access keys still work with it.",
+                cli.path.display(),
+                cli.version
+            ),
+            format!("Upgrade to AWS CLI version 2 ({}), then click Check again.", installer_url()),
+            None,
+            INSTALL_URL.to_owned(),
+        )),
+    }
+}
+
 /// Warnings shown next to a pass or a fail.
 pub fn env_override_warning(vars: &[&str], profile: &str) -> Diagnosis {
     d(

@@ -35,6 +35,7 @@ pub struct EscherApp {
     offer_overwrite: bool,
     /// The AWS files should be read again when a screen needs them.
     rediscover: bool,
+    cli_requested: bool,
 }
 
 impl EscherApp {
@@ -51,6 +52,7 @@ impl EscherApp {
             notice: load_notice.map(|n| n.to_string()),
             offer_overwrite,
             rediscover: true,
+            cli_requested: false,
             background,
             copied: None,
             terminal_note: None,
@@ -70,6 +72,7 @@ impl EscherApp {
                     self.rediscover = true;
                 }
                 Event::Discovered(d) => self.wizard.discovery = Some(d),
+                Event::AwsCli(status) => self.wizard.aws_cli = Some(status),
                 Event::TerminalOpened(Ok(program)) => {
                     self.terminal_note = Some((
                         true,
@@ -174,6 +177,10 @@ impl EscherApp {
         }
         let needs_files =
             self.wizard.pane == Pane::Profiles || self.wizard.step == Step::ConnectAws;
+        if self.wizard.step == Step::ConnectAws && !self.cli_requested {
+            self.cli_requested = true;
+            self.background.detect_aws_cli(Self::wake(ui));
+        }
         if self.rediscover && needs_files {
             self.rediscover = false;
             self.background.discover(Self::wake(ui));
@@ -330,6 +337,11 @@ impl EscherApp {
             Some(Action::Recheck) => self.recheck(ui),
             Some(Action::UseName(name)) => self.wizard.name_input = name,
             Some(Action::OpenTerminal) => self.open_terminal(ui, None),
+            Some(Action::OpenUrl(url)) => ui.ctx().open_url(egui::OpenUrl::new_tab(url)),
+            Some(Action::CheckCliAgain) => {
+                self.wizard.aws_cli = None;
+                self.background.detect_aws_cli(Self::wake(ui));
+            }
             Some(Action::AddAnother) => self.wizard.add_another(),
             Some(Action::BackToProfiles) => self.wizard.open_profiles(),
             Some(Action::RunInTerminal(i)) => self.open_terminal(ui, Some(i)),

@@ -18,6 +18,8 @@ pub enum Action {
     UseName(String),
     AddAnother,
     BackToProfiles,
+    OpenUrl(&'static str),
+    CheckCliAgain,
 }
 
 pub struct View<'a> {
@@ -56,6 +58,9 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         ui.add_space(8.0);
     }
 
+    if let Some(a) = cli_status(ui, v.wizard) {
+        action = Some(a);
+    }
     let enabled = v.wizard.commands_enabled();
     ui.label(RichText::new("Run these commands in a terminal, in order:").strong());
     for step in v.wizard.command_steps() {
@@ -155,6 +160,45 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     }
     if let Some(a) = connected_so_far(ui, v.wizard) {
         action = Some(a);
+    }
+    action
+}
+
+fn cli_status(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
+    use crate::aws_cli::{CliStatus, installer_url};
+    let mut action = None;
+    match &wizard.aws_cli {
+        None => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(RichText::new("Looking for the AWS CLI…").weak());
+            });
+        }
+        Some(CliStatus::Found(cli)) => {
+            ui.label(RichText::new(format!("AWS CLI {} is installed.", cli.version)).weak())
+                .on_hover_text(cli.path.display().to_string());
+        }
+        Some(status) => {
+            let d = crate::aws::diagnose::aws_cli_problem(status)?;
+            callout(ui, Callout::Warning, |ui| {
+                ui.label(RichText::new(&d.title).strong());
+                ui.add(egui::Label::new(&d.explanation).wrap());
+                ui.horizontal(|ui| {
+                    let label = if matches!(status, CliStatus::Missing) {
+                        "Install the AWS CLI"
+                    } else {
+                        "Upgrade to version 2"
+                    };
+                    if ui.button(label).on_hover_text(installer_url()).clicked() {
+                        action = Some(Action::OpenUrl(installer_url()));
+                    }
+                    if ui.button("I installed it — check again").clicked() {
+                        action = Some(Action::CheckCliAgain);
+                    }
+                });
+            });
+            ui.add_space(8.0);
+        }
     }
     action
 }

@@ -76,6 +76,7 @@ impl Bin {
             ),
             terminal: None,
             desktop: None,
+            aws_cli_dirs: None,
         }
     }
 }

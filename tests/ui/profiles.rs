@@ -1,5 +1,5 @@
 use super::wizard::{
-    PROD_CONFIG, PROD_KEYS, World, disabled, harness, step_until, to_connect_aws, type_name,
+    PROD_CONFIG, PROD_KEYS, World, click, disabled, harness, step_until, to_connect_aws, type_name,
 };
 use egui::accesskit::{Role, Toggled};
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -17,14 +17,14 @@ fn is_on(node: &Node<'_>) -> bool {
 
 fn connect(h: &mut Harness<'static, EscherApp>, name: &str) {
     type_name(h, name);
-    h.get_by_label("Re-check").click();
+    click(h, "Re-check");
     step_until(h, "the verdict", |h| {
         h.query_by_label_contains("is verified").is_some()
     });
 }
 
 fn open_settings(h: &mut Harness<'static, EscherApp>) {
-    h.get_by_label("Settings").click();
+    click(h, "Settings");
     step_until(h, "the profiles pane", |h| {
         h.query_by_label("Settings → Profiles").is_some()
     });
@@ -36,7 +36,7 @@ fn toggles_persist_across_a_restart() {
     let mut h = harness(w.app());
     to_connect_aws(&mut h);
     connect(&mut h, "prod-admin");
-    h.get_by_label("Add another profile").click();
+    click(&mut h, "Add another profile");
     h.run();
     connect(&mut h, "staging");
     open_settings(&mut h);
@@ -83,14 +83,14 @@ fn add_profile_aws_round_trip_and_remove() {
             .is_some()
     );
     assert!(disabled(&h.get_by_label("Re-check all")));
-    h.get_by_label("Add Profile").click();
+    click(&mut h, "Add Profile");
     h.run();
-    h.get_by_label("AWS").click();
+    click(&mut h, "AWS");
     step_until(&mut h, "Connect AWS", |h| {
         h.query_by_label("Profile name").is_some()
     });
     connect(&mut h, "staging");
-    h.get_by_label("Back to Settings → Profiles").click();
+    click(&mut h, "Back to Settings → Profiles");
     step_until(&mut h, "the profiles pane", |h| {
         h.query_by_label("Settings → Profiles").is_some()
     });
@@ -98,7 +98,7 @@ fn add_profile_aws_round_trip_and_remove() {
         h.query_by_role_and_label(Role::CheckBox, "Use staging")
             .is_some()
     );
-    h.get_by_label("Remove staging").click();
+    click(&mut h, "Remove staging");
     h.run();
     assert!(
         h.query_by_role_and_label(Role::CheckBox, "Use staging")
@@ -121,13 +121,13 @@ fn found_profiles_connect_in_one_click_and_recheck_all_runs_them() {
     step_until(&mut h, "discovery", |h| {
         h.query_by_label("Found in your AWS config").is_some()
     });
-    h.get_by_label("Connect prod-admin").click();
+    click(&mut h, "Connect prod-admin");
     step_until(&mut h, "the connection", |h| {
         h.query_by_role_and_label(Role::CheckBox, "Use prod-admin")
             .is_some()
     });
     assert_eq!(w.aws.sts_calls(), 1);
-    h.get_by_label("Re-check all").click();
+    click(&mut h, "Re-check all");
     step_until(&mut h, "the second check", |_| w.aws.sts_calls() == 2);
     assert!(h.query_by_label("Connect prod-admin").is_none());
 }
@@ -166,7 +166,7 @@ fn a_mistyped_name_gets_suggestions_before_any_network_call() {
         h.query_by_label_contains("Not in your AWS config yet")
             .is_some()
     );
-    h.get_by_label("Use profile staging").click();
+    click(&mut h, "Use profile staging");
     h.run();
     assert!(
         h.query_by_label_contains("Found in your AWS config")
@@ -225,7 +225,7 @@ fn a_corrupt_settings_file_is_kept_and_said_on_screen() {
         })
         .collect();
     assert_eq!(kept.len(), 1);
-    h.get_by_label("Dismiss").click();
+    click(&mut h, "Dismiss");
     h.run();
     assert!(h.query_by_label_contains("could not be read").is_none());
 }

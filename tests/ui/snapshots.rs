@@ -1,4 +1,6 @@
-use super::wizard::{PROD_CONFIG, PROD_KEYS, harness, to_connect_aws, type_name, world};
+use super::wizard::{
+    PROD_CONFIG, PROD_KEYS, click, harness, step_until, to_connect_aws, type_name, world,
+};
 use egui_kittest::kittest::Queryable;
 
 fn options() -> egui_kittest::SnapshotOptions {
@@ -13,6 +15,9 @@ fn connect_aws_sso_screen() {
     let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
     let mut h = harness(app);
     to_connect_aws(&mut h);
+    step_until(&mut h, "CLI detection", |h| {
+        h.query_by_label("AWS CLI 2.15.30 is installed.").is_some()
+    });
     type_name(&mut h, "prod-admin");
     h.remove_cursor();
     h.run();
@@ -28,8 +33,11 @@ fn connect_aws_access_keys_screen() {
     let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
     let mut h = harness(app);
     to_connect_aws(&mut h);
+    step_until(&mut h, "CLI detection", |h| {
+        h.query_by_label("AWS CLI 2.15.30 is installed.").is_some()
+    });
     type_name(&mut h, "dev");
-    h.get_by_label("Change method").click();
+    click(&mut h, "Change method");
     h.run();
     h.remove_cursor();
     h.run();

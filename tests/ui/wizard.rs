@@ -29,13 +29,23 @@ impl World {
         let home = Home::new();
         home.config(config);
         home.credentials(credentials);
-        World {
+        let w = World {
             rt,
             home,
             aws,
             stand_ins: tempfile::tempdir().unwrap(),
             config_dir: tempfile::tempdir().unwrap(),
-        }
+        };
+        w.stand_in_aws("aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64");
+        w
+    }
+
+    /// A stand-in `aws` that prints this version line.
+    pub fn stand_in_aws(&self, version_line: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let p = self.stand_ins.path().join("aws");
+        std::fs::write(&p, format!("#!/bin/sh\necho '{version_line}'\n")).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 
     /// A fresh start of the app on this machine: same files, same settings.
@@ -44,6 +54,7 @@ impl World {
             path: Some(self.stand_ins.path().as_os_str().to_owned()),
             terminal: None,
             desktop: None,
+            aws_cli_dirs: Some(vec![self.stand_ins.path().to_path_buf()]),
         };
         let mut bg = Background::new(
             self.rt.handle().clone(),
@@ -72,6 +83,13 @@ pub fn harness(app: EscherApp) -> Harness<'static, EscherApp> {
     h
 }
 
+/// Bring the widget into view, as a user scrolls to it, then click it.
+pub fn click(h: &mut Harness<'static, EscherApp>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+}
+
 pub fn disabled(node: &Node<'_>) -> bool {
     node.accesskit_node().is_disabled()
 }
@@ -92,7 +110,7 @@ pub fn step_until(
 }
 
 pub fn to_connect_aws(h: &mut Harness<'static, EscherApp>) {
-    h.get_by_label("Get started").click();
+    click(h, "Get started");
     h.run();
     assert!(h.query_by_label("Connect AWS").is_some());
 }
@@ -169,7 +187,7 @@ fn change_method_swaps_the_commands_and_back() {
         h.query_by_label_contains("The profile name is a label you choose")
             .is_some()
     );
-    h.get_by_label("Change method").click();
+    click(&mut h, "Change method");
     h.run();
     assert!(h.query_by_label("Method: Access keys").is_some());
     assert!(h.query_by_label("aws configure --profile dev").is_some());
@@ -182,7 +200,7 @@ fn change_method_swaps_the_commands_and_back() {
         h.query_by_label_contains("not AdministratorAccess")
             .is_some()
     );
-    h.get_by_label("Change method").click();
+    click(&mut h, "Change method");
     h.run();
     assert!(h.query_by_label("Method: SSO (recommended)").is_some());
     assert!(
@@ -197,7 +215,7 @@ fn copy_puts_the_exact_command_on_the_clipboard_and_says_so() {
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin");
-    h.get_by_label("Copy command 2").click();
+    click(&mut h, "Copy command 2");
     h.step();
     let copied: Vec<String> = h
         .output()
@@ -223,7 +241,7 @@ fn recheck_with_a_working_profile_shows_the_identity_and_unlocks_azure() {
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin");
-    h.get_by_label("Re-check").click();
+    click(&mut h, "Re-check");
     h.step();
     h.step();
     assert!(
@@ -254,7 +272,7 @@ fn recheck_with_a_working_profile_shows_the_identity_and_unlocks_azure() {
         h.query_by_label("arn:aws:iam::123456789012:user/alice")
             .is_some()
     );
-    h.get_by_label("Back to Connect AWS").click();
+    click(&mut h, "Back to Connect AWS");
     h.run();
     assert!(h.query_by_label("Profile name").is_some());
 }
@@ -265,7 +283,7 @@ fn recheck_of_an_unknown_name_shows_the_profile_name_fix() {
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admn");
-    h.get_by_label("Re-check").click();
+    click(&mut h, "Re-check");
     step_until(&mut h, "the verdict", |h| {
         h.query_by_label_contains("No profile by that name")
             .is_some()
@@ -277,14 +295,14 @@ fn recheck_of_an_unknown_name_shows_the_profile_name_fix() {
     );
     assert!(h.query_by_label("aws configure list-profiles").is_some());
     assert!(disabled(&h.get_by_label("Continue to Azure")));
-    h.get_by_label("Details").click();
+    click(&mut h, "Details");
     h.run();
     assert!(
         h.query_by_label_contains("profile `prod-admn` was not defined")
             .is_some()
     );
     // The suggestion fills in the right name.
-    h.get_by_label("Use profile prod-admin").click();
+    click(&mut h, "Use profile prod-admin");
     h.run();
     assert!(
         h.query_by_label("aws sso login --profile prod-admin")
@@ -301,7 +319,7 @@ fn rejected_keys_show_the_seed_fix_with_the_name_filled_in() {
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin");
-    h.get_by_label("Re-check").click();
+    click(&mut h, "Re-check");
     step_until(&mut h, "the verdict", |h| {
         h.query_by_label_contains("InvalidClientTokenId").is_some()
     });
@@ -309,7 +327,7 @@ fn rejected_keys_show_the_seed_fix_with_the_name_filled_in() {
         h.query_by_label("aws configure --profile prod-admin")
             .is_some()
     );
-    h.get_by_label("Troubleshooting").click();
+    click(&mut h, "Troubleshooting");
     h.run();
     assert!(
         h.query_by_label("▶ InvalidClientTokenId from aws sts get-caller-identity")
@@ -329,7 +347,7 @@ fn open_terminal_without_a_terminal_says_what_to_do() {
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin");
-    h.get_by_label(">_ Open Terminal").click();
+    click(&mut h, ">_ Open Terminal");
     step_until(&mut h, "the launch result", |h| {
         h.query_by_label_contains("No terminal program was found")
             .is_some()
@@ -358,7 +376,7 @@ fn open_terminal_starts_the_terminal_with_the_guide() {
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin");
-    h.get_by_label(">_ Open Terminal").click();
+    click(&mut h, ">_ Open Terminal");
     step_until(&mut h, "the launch result", |h| {
         h.query_by_label_contains("Opened").is_some()
     });
@@ -378,7 +396,7 @@ fn what_escher_needs_offers_the_policy() {
     let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
     let mut h = harness(app);
     to_connect_aws(&mut h);
-    h.get_by_label("What Escher needs").click();
+    click(&mut h, "What Escher needs");
     h.run();
     assert!(
         h.query_by_label_contains("\"Sid\": \"EscherReadOnly\"")
@@ -395,7 +413,7 @@ fn what_escher_needs_offers_the_policy() {
     assert!(h.query_by_label("Save as…").is_some());
     h.get_by_label("Copy policy").scroll_to_me();
     h.run();
-    h.get_by_label("Copy policy").click();
+    click(&mut h, "Copy policy");
     h.step();
     let copied = h.output().platform_output.commands.iter().any(
         |c| matches!(c, egui::OutputCommand::CopyText(t) if t == escher::aws::policy::POLICY_JSON),
