@@ -14,3 +14,14 @@ pub mod terminal;
 pub mod time_words;
 pub mod ui;
 pub mod wizard;
+
+/// The Linux application id: the Wayland app id and X11 window class, and
+/// the name of the `.desktop` file and icon (as `cargo bundle --format deb`
+/// installs them, named after the binary).
+pub const APP_ID: &str = "escher";
+
+/// The macOS bundle identifier (`[package.metadata.bundle]` in Cargo.toml).
+pub const BUNDLE_ID: &str = "dev.escher.Escher";
+
+/// The window icon.
+pub const ICON_PNG: &[u8] = include_bytes!("../assets/icons/escher-256.png");

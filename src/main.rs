@@ -82,12 +82,16 @@ fn main() -> ExitCode {
         AwsEnv::from_process(),
         LaunchEnv::from_process(),
     );
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Escher")
+        .with_app_id(escher::APP_ID)
+        .with_inner_size([960.0, 760.0])
+        .with_min_inner_size([800.0, 600.0]);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(escher::ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Escher")
-            .with_app_id("escher")
-            .with_inner_size([960.0, 760.0])
-            .with_min_inner_size([800.0, 600.0]),
+        viewport,
         ..Default::default()
     };
     let Some(dir) = Store::default_dir() else {

@@ -39,6 +39,8 @@ pub struct LaunchEnv {
     /// Where to look for the `aws` command; `None`: this machine's usual
     /// places (see `aws_cli::dirs_for_this_machine`).
     pub aws_cli_dirs: Option<Vec<PathBuf>>,
+    /// macOS: the user works in iTerm2, so open that rather than Terminal.
+    pub prefers_iterm: bool,
 }
 
 impl LaunchEnv {
@@ -48,6 +50,11 @@ impl LaunchEnv {
             terminal: std::env::var("TERMINAL").ok().filter(|t| !t.is_empty()),
             desktop: std::env::var("XDG_CURRENT_DESKTOP").ok(),
             aws_cli_dirs: None,
+            prefers_iterm: std::env::var("TERM_PROGRAM").is_ok_and(|t| t == "iTerm.app")
+                || dirs::home_dir().is_some_and(|h| {
+                    h.join("Library/Preferences/com.googlecode.iterm2.plist")
+                        .exists()
+                }),
         }
     }
 
@@ -196,6 +203,42 @@ pub fn macos_launch(req: &TerminalRequest) -> Launch {
     }
 }
 
+/// macOS, for iTerm2 users: a new iTerm2 window typing the script, again
+/// passed as an argument rather than spliced into the AppleScript.
+pub fn macos_iterm_launch(req: &TerminalRequest) -> Launch {
+    let source = [
+        "on run argv",
+        "tell application \"iTerm\"",
+        "activate",
+        "set w to (create window with default profile)",
+        "tell current session of w to write text (item 1 of argv)",
+        "end tell",
+        "end run",
+    ];
+    let mut args = Vec::new();
+    for line in source {
+        args.extend(["-e".to_owned(), line.to_owned()]);
+    }
+    args.push(posix_script(req));
+    Launch {
+        program: "osascript".into(),
+        args,
+        raw_tail: None,
+    }
+}
+
+/// Windows Terminal running the same `cmd` line. `wt` treats `;` as its
+/// own command separator, so each one is escaped.
+pub fn windows_terminal_launch(req: &TerminalRequest) -> Launch {
+    let cmd = windows_launch(req);
+    let tail = cmd.raw_tail.unwrap_or_default().replace(';', "\\;");
+    Launch {
+        program: "wt.exe".into(),
+        args: Vec::new(),
+        raw_tail: Some(format!("new-tab cmd.exe {tail}")),
+    }
+}
+
 /// Windows: a new `cmd` console that echoes the guide and stays open.
 pub fn windows_launch(req: &TerminalRequest) -> Launch {
     let mut parts: Vec<String> = req
@@ -230,6 +273,22 @@ fn cmd_echo(line: &str) -> String {
     out
 }
 
+/// A launcher's error output, in words where it is a known case.
+pub fn explain_failure(stderr: &str) -> String {
+    if stderr.contains("-1743") || stderr.contains("Not authorized to send Apple events") {
+        "macOS did not allow Escher to control the terminal (System Settings → Privacy & Security → \
+         Automation → Escher: switch on Terminal)"
+            .to_owned()
+    } else if stderr.contains("-1728")
+        || stderr.contains("-600")
+        || stderr.contains("Can’t get application")
+    {
+        "the terminal application is not installed or could not be started".to_owned()
+    } else {
+        stderr.to_owned()
+    }
+}
+
 #[derive(Debug)]
 pub enum LaunchError {
     NoTerminal,
@@ -256,9 +315,18 @@ impl std::fmt::Display for LaunchError {
 /// at once; call it off the UI thread.
 pub fn open(env: &LaunchEnv, req: &TerminalRequest) -> Result<String, LaunchError> {
     let candidates = if cfg!(target_os = "macos") {
-        vec![macos_launch(req)]
+        if env.prefers_iterm {
+            vec![macos_iterm_launch(req), macos_launch(req)]
+        } else {
+            vec![macos_launch(req)]
+        }
     } else if cfg!(windows) {
-        vec![windows_launch(req)]
+        let mut c = Vec::new();
+        if env.find("wt.exe").is_some() {
+            c.push(windows_terminal_launch(req));
+        }
+        c.push(windows_launch(req));
+        c
     } else {
         linux_candidates(env, req)
     };
@@ -269,7 +337,7 @@ pub fn open(env: &LaunchEnv, req: &TerminalRequest) -> Result<String, LaunchErro
             Err(reason) => {
                 last = LaunchError::Failed {
                     program: launch.program.clone(),
-                    reason,
+                    reason: explain_failure(&reason),
                 }
             }
         }
@@ -348,6 +416,39 @@ mod tests {
                 .iter()
                 .any(|a| a.contains("prod"))
         );
+    }
+
+    #[test]
+    fn iterm_gets_the_script_as_an_argument_too() {
+        let l = macos_iterm_launch(&req());
+        assert!(
+            l.args
+                .contains(&"tell current session of w to write text (item 1 of argv)".to_owned())
+        );
+        assert!(
+            !l.args[..l.args.len() - 1]
+                .iter()
+                .any(|a| a.contains("prod"))
+        );
+    }
+
+    #[test]
+    fn windows_terminal_escapes_its_separator() {
+        let l = windows_terminal_launch(&TerminalRequest {
+            guide: vec!["a;b".into()],
+            run: None,
+        });
+        assert_eq!(l.program, "wt.exe");
+        assert_eq!(l.raw_tail.as_deref(), Some("new-tab cmd.exe /K echo a\\;b"));
+    }
+
+    #[test]
+    fn apple_events_refusal_is_explained() {
+        let e = explain_failure(
+            "execution error: Not authorized to send Apple events to Terminal. (-1743)",
+        );
+        assert!(e.contains("Privacy & Security"), "{e}");
+        assert_eq!(explain_failure("boom"), "boom");
     }
 
     #[test]

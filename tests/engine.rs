@@ -10,6 +10,8 @@ mod check;
 mod cli;
 #[path = "engine/discovery.rs"]
 mod discovery;
+#[path = "engine/packaging.rs"]
+mod packaging;
 #[path = "engine/settings.rs"]
 mod settings;
 #[path = "engine/terminal.rs"]

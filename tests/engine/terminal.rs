@@ -77,6 +77,7 @@ impl Bin {
             terminal: None,
             desktop: None,
             aws_cli_dirs: None,
+            prefers_iterm: false,
         }
     }
 }

@@ -55,6 +55,7 @@ impl World {
             terminal: None,
             desktop: None,
             aws_cli_dirs: Some(vec![self.stand_ins.path().to_path_buf()]),
+            prefers_iterm: false,
         };
         let mut bg = Background::new(
             self.rt.handle().clone(),
