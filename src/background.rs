@@ -2,7 +2,7 @@
 //! started on a blocking thread; both report back over a channel and wake
 //! the window. A profile already being checked is not checked twice.
 
-use crate::aws::check::{CheckReport, DEFAULT_TIMEOUT, check_profile};
+use crate::aws::check::{CheckReport, Connections, DEFAULT_TIMEOUT, check_with};
 use crate::aws::env::AwsEnv;
 use crate::aws::profile_name::ProfileName;
 use crate::terminal::{self, LaunchEnv, TerminalRequest};
@@ -30,6 +30,7 @@ pub struct Background {
     tx: Sender<Event>,
     rx: Receiver<Event>,
     in_flight: HashSet<String>,
+    conns: Arc<Connections>,
     pub aws_env: AwsEnv,
     pub launch_env: LaunchEnv,
     pub timeout: Duration,
@@ -43,6 +44,7 @@ impl Background {
             tx,
             rx,
             in_flight: HashSet::new(),
+            conns: Arc::new(Connections::default()),
             aws_env,
             launch_env,
             timeout: DEFAULT_TIMEOUT,
@@ -66,8 +68,10 @@ impl Background {
         let tx = self.tx.clone();
         let env = self.aws_env.clone();
         let timeout = self.timeout;
+        let conns = self.conns.clone();
         self.runtime.spawn(async move {
-            let report = check_profile(&name, &env, timeout).await;
+            let discovery = crate::aws::profiles::discover(&env);
+            let report = check_with(&name, &env, timeout, &discovery, &conns).await;
             let _ = tx.send(Event::Checked(Box::new(report)));
             wake();
         });

@@ -1,7 +1,7 @@
 //! `escher profiles` and `escher check`: the window's engine for scripts
 //! and terminals. Results go to stdout (text or JSON); problems to stderr.
 
-use crate::aws::check::{CheckReport, DEFAULT_TIMEOUT, Outcome, check_discovered};
+use crate::aws::check::{CheckReport, Connections, DEFAULT_TIMEOUT, Outcome, check_with};
 use crate::aws::diagnose::{Case, Diagnosis};
 use crate::aws::env::AwsEnv;
 use crate::aws::profile_name::ProfileName;
@@ -10,7 +10,7 @@ use crate::settings::{Settings, Store};
 use serde_json::{Value, json};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 /// How many profiles are checked at once.
 pub const PARALLEL_CHECKS: usize = 32;
@@ -227,15 +227,17 @@ pub async fn check_many(
     discovery: Arc<Discovery>,
 ) -> Vec<CheckReport> {
     let permits = Arc::new(tokio::sync::Semaphore::new(PARALLEL_CHECKS));
+    let conns = Arc::new(Connections::default());
     let tasks: Vec<_> = names
         .into_iter()
         .map(|name| {
             let env = env.clone();
             let discovery = discovery.clone();
             let permits = permits.clone();
+            let conns = conns.clone();
             tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                check_discovered(&name, &env, timeout, &discovery, Instant::now()).await
+                check_with(&name, &env, timeout, &discovery, &conns).await
             })
         })
         .collect();

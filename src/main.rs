@@ -46,6 +46,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Profiles { json }) => return escher::cli::run_profiles(json),
@@ -104,7 +105,15 @@ fn main() -> ExitCode {
     match eframe::run_native(
         "Escher",
         options,
-        Box::new(|_cc| Ok(Box::new(EscherApp::new(background, store)))),
+        Box::new(move |_cc| {
+            let app = EscherApp::new(background, store);
+            let traced = std::env::var_os("ESCHER_TRACE_STARTUP").is_some();
+            Ok(Box::new(if traced {
+                app.trace_startup(started)
+            } else {
+                app
+            }))
+        }),
     ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -21,6 +21,15 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// What the checks run from one place share: one HTTPS client, made by the
+/// first check. Building a client sets up TLS and loads root certificates,
+/// which costs more than a check itself when many run at once; sharing it
+/// also keeps connections alive. Use one per runtime.
+#[derive(Default)]
+pub struct Connections {
+    http: std::sync::OnceLock<aws_smithy_runtime_api::client::http::SharedHttpClient>,
+}
+
 /// STS needs a region to pick an endpoint; the CLI falls back to the
 /// global endpoint in us-east-1 when a profile names none.
 const FALLBACK_REGION: &str = "us-east-1";
@@ -69,19 +78,20 @@ impl CheckReport {
 /// Check one profile. Never panics and never returns without a verdict:
 /// the whole check, file reading included, is bounded by `timeout`.
 pub async fn check_profile(name: &ProfileName, env: &AwsEnv, timeout: Duration) -> CheckReport {
-    let started = Instant::now();
     let discovery = profiles::discover(env);
-    check_discovered(name, env, timeout, &discovery, started).await
+    check_with(name, env, timeout, &discovery, &Connections::default()).await
 }
 
-/// The same check, with the files already read (many profiles at once).
-pub async fn check_discovered(
+/// The same check with the files already read and connections shared, for
+/// callers that check many profiles.
+pub async fn check_with(
     name: &ProfileName,
     env: &AwsEnv,
     timeout: Duration,
     discovery: &Discovery,
-    started: Instant,
+    conns: &Connections,
 ) -> CheckReport {
+    let started = Instant::now();
     let kind = discovery.get(name.as_str()).map(|p| p.kind);
     let subject = Subject {
         profile: name.as_str(),
@@ -92,7 +102,7 @@ pub async fn check_discovered(
         Some(failure) => Outcome::Failed(diagnose::diagnose(&subject, &failure)),
         None => match tokio::time::timeout(
             timeout + Duration::from_secs(1),
-            call_sts(name, env, timeout),
+            call_sts(name, env, timeout, conns),
         )
         .await
         {
@@ -188,19 +198,25 @@ async fn call_sts(
     name: &ProfileName,
     env: &AwsEnv,
     timeout: Duration,
+    conns: &Connections,
 ) -> Result<Identity, SdkFailure> {
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(timeout)
         .operation_attempt_timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .build();
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .env(env.sdk_env())
         .profile_name(name.as_str())
         .timeout_config(timeouts)
-        .retry_config(RetryConfig::standard().with_max_attempts(2))
-        .load()
-        .await;
+        .retry_config(RetryConfig::standard().with_max_attempts(2));
+    if let Some(client) = conns.http.get() {
+        loader = loader.http_client(client.clone());
+    }
+    let sdk = loader.load().await;
+    if let Some(client) = sdk.http_client() {
+        let _ = conns.http.set(client);
+    }
     let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
     if sdk.region().is_none() {
         conf = conf.region(aws_sdk_sts::config::Region::new(FALLBACK_REGION));

@@ -36,6 +36,9 @@ pub struct EscherApp {
     /// The AWS files should be read again when a screen needs them.
     rediscover: bool,
     cli_requested: bool,
+    /// Set by `trace_startup`: when the process started, to report the
+    /// first frame drawn (for scripts/perf.sh).
+    startup: Option<Instant>,
 }
 
 impl EscherApp {
@@ -53,6 +56,7 @@ impl EscherApp {
             offer_overwrite,
             rediscover: true,
             cli_requested: false,
+            startup: None,
             background,
             copied: None,
             terminal_note: None,
@@ -60,6 +64,12 @@ impl EscherApp {
             show_troubleshooting: false,
             fonts_installed: false,
         }
+    }
+
+    /// Print on stderr how long the first frame took from `started`.
+    pub fn trace_startup(mut self, started: Instant) -> Self {
+        self.startup = Some(started);
+        self
     }
 
     /// Take in what background work has finished. Runs every frame, even
@@ -238,6 +248,12 @@ impl EscherApp {
         });
         self.troubleshooting_window(ui);
         self.persist();
+        if let Some(started) = self.startup.take() {
+            eprintln!(
+                "escher: first frame after {} ms",
+                started.elapsed().as_millis()
+            );
+        }
     }
 
     fn profiles_pane(&mut self, ui: &mut Ui) {

@@ -411,3 +411,38 @@ fn following_the_sso_login_fix_makes_the_next_recheck_pass() {
     home.sso_token("corp", "tok-1", 3600); // what `aws sso login` leaves behind
     assert!(check(&home, &aws.url, "prod-admin", T).passed());
 }
+
+#[test]
+fn a_hundred_concurrent_checks_all_complete() {
+    let aws = FakeAws::start();
+    let home = Home::new();
+    let mut config = String::new();
+    let mut creds = String::new();
+    for i in 0..100 {
+        aws.identity(
+            &format!("AKIA{i:04}"),
+            FakeIdentity::user("123456789012", &format!("u{i}")),
+        );
+        config.push_str(&format!("[profile p{i}]\nregion = us-east-1\n"));
+        creds.push_str(&format!(
+            "[p{i}]\naws_access_key_id = AKIA{i:04}\naws_secret_access_key = s\n"
+        ));
+    }
+    home.config(&config);
+    home.credentials(&creds);
+    let env = home.env(&aws.url);
+    let names: Vec<ProfileName> = (0..100)
+        .map(|i| ProfileName::parse(&format!("p{i}")).unwrap())
+        .collect();
+    let discovery = std::sync::Arc::new(escher::aws::profiles::discover(&env));
+    let reports = rt().block_on(escher::cli::check_many(names, &env, T, discovery));
+    assert_eq!(reports.len(), 100);
+    for (i, r) in reports.iter().enumerate() {
+        assert_eq!(r.profile, format!("p{i}"), "order asked");
+        assert_eq!(
+            r.identity().map(|id| id.arn.clone()),
+            Some(format!("arn:aws:iam::123456789012:user/u{i}"))
+        );
+    }
+    assert_eq!(aws.sts_calls(), 100);
+}

@@ -1,0 +1,100 @@
+//! Discovery at 10/100/1,000 profiles, diagnosis, and one check round trip
+//! against a local STS endpoint. `cargo bench --bench engine`.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{FakeAws, FakeIdentity, Home};
+use criterion::{Criterion, criterion_group, criterion_main};
+use escher::aws::check::check_profile;
+use escher::aws::diagnose::{Failure, SdkFailure, Stage, Subject, diagnose};
+use escher::aws::profile_name::ProfileName;
+use escher::aws::profiles::{Kind, discover};
+use std::hint::black_box;
+use std::time::Duration;
+
+/// A home with `n` profiles of mixed kinds, as a large organisation has.
+pub fn home_with(n: usize) -> Home {
+    let home = Home::new();
+    let mut config = String::new();
+    let mut creds = String::new();
+    config.push_str("[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n");
+    for i in 0..n {
+        match i % 3 {
+            0 => {
+                config.push_str(&format!("[profile p{i}]\nregion = us-east-1\n"));
+                creds.push_str(&format!("[p{i}]\naws_access_key_id = AKIA{i:016}\naws_secret_access_key = s{i}\n"));
+            }
+            1 => config.push_str(&format!(
+                "[profile p{i}]\nsso_session = corp\nsso_account_id = {:012}\nsso_role_name = ReadOnly\nregion = eu-west-1\n",
+                i
+            )),
+            _ => config.push_str(&format!("[profile p{i}]\nrole_arn = arn:aws:iam::{i:012}:role/Audit\nsource_profile = p0\n")),
+        }
+    }
+    home.config(&config);
+    home.credentials(&creds);
+    home
+}
+
+fn discovery(c: &mut Criterion) {
+    let mut g = c.benchmark_group("discovery");
+    for n in [10, 100, 1000] {
+        let home = home_with(n);
+        let env = home.env("http://127.0.0.1:9");
+        assert_eq!(discover(&env).profiles.len(), n);
+        g.bench_function(n.to_string(), |b| b.iter(|| black_box(discover(&env))));
+    }
+    g.finish();
+}
+
+fn diagnosis(c: &mut Criterion) {
+    let subject = Subject {
+        profile: "prod-admin",
+        kind: Some(Kind::Sso),
+        timeout: Duration::from_secs(15),
+    };
+    let failures = [
+        Failure::Sdk(SdkFailure { stage: Stage::Service, code: Some("InvalidClientTokenId".into()), status: Some(403), ..Default::default() }),
+        Failure::Sdk(SdkFailure {
+            stage: Stage::Credentials,
+            detail: "dispatch failure: other: an error occurred while loading credentials: the SSO token has expired and cannot be refreshed".into(),
+            ..Default::default()
+        }),
+        Failure::Sdk(SdkFailure { stage: Stage::Io, detail: "io error: Connection refused (os error 111)".into(), ..Default::default() }),
+        Failure::ProfileMissing { suggestions: vec!["prod-admin".into()] },
+    ];
+    c.bench_function("diagnosis/4 cases", |b| {
+        b.iter(|| {
+            for f in &failures {
+                black_box(diagnose(&subject, f));
+            }
+        })
+    });
+}
+
+fn check_round_trip(c: &mut Criterion) {
+    let aws = FakeAws::start();
+    aws.identity(
+        "AKIA0000000000000000",
+        FakeIdentity::user("123456789012", "bench"),
+    );
+    let home = home_with(3);
+    let env = home.env(&aws.url);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let name = ProfileName::parse("p0").unwrap();
+    assert!(
+        rt.block_on(check_profile(&name, &env, Duration::from_secs(5)))
+            .passed()
+    );
+    c.bench_function("check/round trip", |b| {
+        b.iter(|| black_box(rt.block_on(check_profile(&name, &env, Duration::from_secs(5)))))
+    });
+}
+
+criterion_group!(benches, discovery, diagnosis, check_round_trip);
+criterion_main!(benches);
