@@ -12,6 +12,15 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 use tokio::runtime::Handle;
 
+/// The runtime checks run on: two workers, as many as the machines Escher
+/// targets have cores to spare.
+pub fn new_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
 /// Called after a result is sent, so an idle window repaints to show it.
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 

@@ -186,11 +186,7 @@ pub fn check(
             }
         }
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::background::new_runtime() {
         Ok(rt) => rt,
         Err(e) => {
             return (

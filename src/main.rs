@@ -66,11 +66,7 @@ fn main() -> ExitCode {
         }
         None => {}
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match escher::background::new_runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("escher: could not start its background workers: {e}");

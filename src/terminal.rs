@@ -180,20 +180,13 @@ pub fn linux_candidates(env: &LaunchEnv, req: &TerminalRequest) -> Vec<Launch> {
         .collect()
 }
 
-/// macOS: Terminal through `osascript`. The script is passed as an
-/// argument to the AppleScript `run` handler, never spliced into its source.
-pub fn macos_launch(req: &TerminalRequest) -> Launch {
-    let source = [
-        "on run argv",
-        "tell application \"Terminal\"",
-        "activate",
-        "do script (item 1 of argv)",
-        "end tell",
-        "end run",
-    ];
+/// `osascript` running `source` with the script as its one argument: the
+/// AppleScript reads it as `item 1 of argv`, so nothing the user typed is
+/// ever spliced into AppleScript source.
+fn osascript(source: &[&str], req: &TerminalRequest) -> Launch {
     let mut args = Vec::new();
     for line in source {
-        args.extend(["-e".to_owned(), line.to_owned()]);
+        args.extend(["-e".to_owned(), (*line).to_owned()]);
     }
     args.push(posix_script(req));
     Launch {
@@ -203,28 +196,35 @@ pub fn macos_launch(req: &TerminalRequest) -> Launch {
     }
 }
 
-/// macOS, for iTerm2 users: a new iTerm2 window typing the script, again
-/// passed as an argument rather than spliced into the AppleScript.
+/// macOS: a new Terminal window running the script.
+pub fn macos_launch(req: &TerminalRequest) -> Launch {
+    osascript(
+        &[
+            "on run argv",
+            "tell application \"Terminal\"",
+            "activate",
+            "do script (item 1 of argv)",
+            "end tell",
+            "end run",
+        ],
+        req,
+    )
+}
+
+/// macOS, for iTerm2 users: a new iTerm2 window typing the script.
 pub fn macos_iterm_launch(req: &TerminalRequest) -> Launch {
-    let source = [
-        "on run argv",
-        "tell application \"iTerm\"",
-        "activate",
-        "set w to (create window with default profile)",
-        "tell current session of w to write text (item 1 of argv)",
-        "end tell",
-        "end run",
-    ];
-    let mut args = Vec::new();
-    for line in source {
-        args.extend(["-e".to_owned(), line.to_owned()]);
-    }
-    args.push(posix_script(req));
-    Launch {
-        program: "osascript".into(),
-        args,
-        raw_tail: None,
-    }
+    osascript(
+        &[
+            "on run argv",
+            "tell application \"iTerm\"",
+            "activate",
+            "set w to (create window with default profile)",
+            "tell current session of w to write text (item 1 of argv)",
+            "end tell",
+            "end run",
+        ],
+        req,
+    )
 }
 
 /// Windows Terminal running the same `cmd` line. `wt` treats `;` as its

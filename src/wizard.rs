@@ -6,6 +6,7 @@ use crate::aws::profile_name::{NameError, ProfileName};
 use crate::aws::profiles::{Discovery, Kind, ProfileInfo};
 use crate::commands::{self, CommandStep, Method};
 use crate::settings::{SavedProfile, SavedStep, Settings};
+use crate::terminal::TerminalRequest;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -142,6 +143,36 @@ impl Wizard {
     /// valid name.
     pub fn commands_enabled(&self) -> bool {
         self.profile_name().is_ok()
+    }
+
+    /// What `>_ Open Terminal` shows (the numbered guide), or, with
+    /// `only`, the one command a row's Run in Terminal runs. None while the
+    /// name is not valid.
+    pub fn terminal_request(&self, only: Option<usize>) -> Option<TerminalRequest> {
+        let name = self.profile_name().ok()?;
+        let steps = self.command_steps();
+        let mut guide = vec![
+            format!(
+                "Escher: connect AWS profile {name} ({})",
+                self.method.label()
+            ),
+            String::new(),
+        ];
+        if let Some(step) = only.and_then(|i| steps.get(i)) {
+            return Some(TerminalRequest {
+                guide,
+                run: Some(step.argv.clone()),
+            });
+        }
+        guide.push("Run these commands in order:".into());
+        guide.extend(
+            steps
+                .iter()
+                .map(|s| format!("  {}. {}", s.number, s.line())),
+        );
+        guide.push(String::new());
+        guide.push("Then return to Escher and click Re-check.".into());
+        Some(TerminalRequest { guide, run: None })
     }
 
     /// At least one profile has passed Re-check.
@@ -296,6 +327,25 @@ mod tests {
         w.go(Step::ConnectAzure);
         assert_eq!(w.step, Step::ConnectAws);
         assert!(!w.can_continue());
+    }
+
+    #[test]
+    fn the_terminal_gets_the_guide_or_one_command() {
+        let mut w = Wizard::default();
+        assert_eq!(w.terminal_request(None), None);
+        w.name_input = "prod".into();
+        let guide = w.terminal_request(None).unwrap();
+        assert_eq!(guide.run, None);
+        assert!(
+            guide
+                .guide
+                .contains(&"  2. aws sso login --profile prod".to_owned())
+        );
+        let one = w.terminal_request(Some(1)).unwrap();
+        assert_eq!(
+            one.run.unwrap(),
+            ["aws", "sso", "login", "--profile", "prod"]
+        );
     }
 
     #[test]

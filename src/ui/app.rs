@@ -7,7 +7,6 @@ use super::{azure, profiles, rail, troubleshooting, welcome};
 use crate::aws::policy;
 use crate::background::{Background, Event, Wake};
 use crate::settings::{LoadNotice, Settings, Store};
-use crate::terminal::TerminalRequest;
 use crate::wizard::Pane;
 use crate::wizard::{Step, Wizard};
 use egui::{RichText, Ui};
@@ -383,35 +382,10 @@ impl EscherApp {
     }
 
     fn open_terminal(&mut self, ui: &Ui, only: Option<usize>) {
-        if !self.wizard.commands_enabled() {
-            return;
+        if let Some(req) = self.wizard.terminal_request(only) {
+            self.terminal_note = Some((true, "Opening a terminal…".into()));
+            self.background.open_terminal(req, Self::wake(ui));
         }
-        let steps = self.wizard.command_steps();
-        let mut guide = vec![
-            format!(
-                "Escher: connect AWS profile {} ({})",
-                self.wizard.name_input,
-                self.wizard.method.label()
-            ),
-            String::new(),
-        ];
-        let run = match only.and_then(|i| steps.get(i)) {
-            Some(step) => Some(step.argv.clone()),
-            None => {
-                guide.push("Run these commands in order:".into());
-                guide.extend(
-                    steps
-                        .iter()
-                        .map(|s| format!("  {}. {}", s.number, s.line())),
-                );
-                guide.push(String::new());
-                guide.push("Then return to Escher and click Re-check.".into());
-                None
-            }
-        };
-        self.terminal_note = Some((true, "Opening a terminal…".into()));
-        self.background
-            .open_terminal(TerminalRequest { guide, run }, Self::wake(ui));
     }
 
     fn troubleshooting_window(&mut self, ui: &mut Ui) {
