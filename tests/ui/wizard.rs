@@ -438,3 +438,55 @@ fn what_escher_needs_offers_the_policy() {
         });
     assert_eq!(url.as_deref(), Some(escher::aws::policy::COST_EXPLORER_URL));
 }
+
+#[test]
+fn the_wizard_works_from_the_keyboard() {
+    let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(app);
+    // Tab to "Get started", Enter to press it.
+    for _ in 0..10 {
+        if h.get_by_label("Get started").is_focused() {
+            break;
+        }
+        h.key_press(egui::Key::Tab);
+        h.run();
+    }
+    assert!(
+        h.get_by_label("Get started").is_focused(),
+        "Tab never reached Get started"
+    );
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(h.query_by_label("Profile name").is_some());
+    // Type a name, Enter runs Re-check.
+    type_name(&mut h, "prod-admin");
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the verdict", |h| {
+        h.query_by_label_contains("is verified").is_some()
+    });
+}
+
+#[test]
+fn at_800_by_600_the_navigation_stays_on_screen() {
+    let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(800.0, 600.0))
+        .build_ui_state(|ui, app: &mut EscherApp| app.show(ui), app);
+    h.run();
+    to_connect_aws(&mut h);
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0));
+    for label in [
+        "Back",
+        "Change method",
+        "Continue to Azure",
+        "Settings",
+        "Troubleshooting",
+        "Profile name",
+    ] {
+        let r = h.get_by_label(label).rect();
+        assert!(
+            screen.contains_rect(r),
+            "{label} at {r:?} is off a 800x600 window"
+        );
+    }
+}
