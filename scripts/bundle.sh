@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Build Escher.app and the .deb with cargo-bundle, then check what a user's
+# machine will read from them. `cargo bundle --format osx` also runs on
+# Linux: it lays the bundle out around the host binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v cargo-bundle >/dev/null || cargo install cargo-bundle --version 0.12.0 --locked
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+fail() { echo "bundle: $*" >&2; exit 1; }
+
+cargo bundle --release --format osx
+app="$target_dir/release/bundle/osx/Escher.app"
+plist="$app/Contents/Info.plist"
+[ -f "$plist" ] || fail "no Info.plist in $app"
+[ -x "$app/Contents/MacOS/escher" ] || fail "no executable in $app/Contents/MacOS"
+ls "$app"/Contents/Resources/*.icns >/dev/null 2>&1 || fail "no .icns icon in $app/Contents/Resources"
+for key in CFBundleIdentifier CFBundleIconFile LSMinimumSystemVersion NSHighResolutionCapable NSAppleEventsUsageDescription; do
+  grep -q "<key>$key</key>" "$plist" || fail "Info.plist lacks $key"
+done
+grep -q "<string>dev.escher.Escher</string>" "$plist" || fail "Info.plist has the wrong identifier"
+echo "bundle: $app has its executable, icon and plist keys"
+
+cargo bundle --release --format deb
+deb=$(ls -t "$target_dir"/release/bundle/deb/*.deb | head -1)
+contents=$(dpkg-deb -c "$deb")
+for path in usr/bin/escher usr/share/applications/escher.desktop; do
+  grep -q "$path" <<<"$contents" || fail "$deb lacks $path"
+done
+grep -q "usr/share/icons/hicolor/.*/apps/escher.png" <<<"$contents" || fail "$deb lacks the icon"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+dpkg-deb -x "$deb" "$tmp"
+desktop-file-validate "$tmp/usr/share/applications/escher.desktop" || fail "the .deb's desktop entry is not valid"
+echo "bundle: $deb installs escher, its desktop entry and icons"
