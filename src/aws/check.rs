@@ -15,6 +15,11 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use serde::Serialize;
 use std::time::{Duration, Instant, SystemTime};
@@ -27,7 +32,31 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 /// also keeps connections alive. Use one per runtime.
 #[derive(Default)]
 pub struct Connections {
-    http: std::sync::OnceLock<aws_smithy_runtime_api::client::http::SharedHttpClient>,
+    http: std::sync::OnceLock<SharedHttpClient>,
+}
+
+impl Connections {
+    fn http_client(&self) -> SharedHttpClient {
+        self.http.get_or_init(https_client).clone()
+    }
+}
+
+/// The HTTPS client aws-config would make (rustls with aws-lc, honouring
+/// HTTPS_PROXY), without its warm-up (see [`NoWarmUp`]).
+fn https_client() -> SharedHttpClient {
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig, tls};
+    let client = Builder::new().build_with_connector_fn(|settings, components| {
+        let mut conn = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        conn.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            conn.set_sleep_impl(components.sleep_impl());
+        }
+        conn.set_proxy_config(Some(ProxyConfig::from_env()));
+        conn.build()
+    });
+    SharedHttpClient::new(NoWarmUp(client))
 }
 
 /// STS needs a region to pick an endpoint; the CLI falls back to the
@@ -72,6 +101,29 @@ impl CheckReport {
             Outcome::Failed(d) => Some(d),
             Outcome::Passed(_) => None,
         }
+    }
+}
+
+/// The SDK's HTTPS client, without its warm-up. The default client's
+/// `validate_base_client_config` loads the system's root certificates each
+/// time a service client is built (three times per check), uncached;
+/// requests go through `http_connector`, which builds one connector per
+/// setting and caches it. So the warm-up is skipped and the first request
+/// loads the certificates once.
+#[derive(Debug)]
+struct NoWarmUp(SharedHttpClient);
+
+impl HttpClient for NoWarmUp {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
     }
 }
 
@@ -205,18 +257,12 @@ async fn call_sts(
         .operation_attempt_timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .build();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+    let loader = aws_config::defaults(BehaviorVersion::latest())
         .env(env.sdk_env())
         .profile_name(name.as_str())
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(2));
-    if let Some(client) = conns.http.get() {
-        loader = loader.http_client(client.clone());
-    }
-    let sdk = loader.load().await;
-    if let Some(client) = sdk.http_client() {
-        let _ = conns.http.set(client);
-    }
+    let sdk = loader.http_client(conns.http_client()).load().await;
     let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
     if sdk.region().is_none() {
         conf = conf.region(aws_sdk_sts::config::Region::new(FALLBACK_REGION));
