@@ -18,6 +18,8 @@ for key in CFBundleIdentifier CFBundleIconFile LSMinimumSystemVersion NSHighReso
   grep -q "<key>$key</key>" "$plist" || fail "Info.plist lacks $key"
 done
 grep -q "<string>dev.escher.Escher</string>" "$plist" || fail "Info.plist has the wrong identifier"
+dups=$(grep -o "<key>[^<]*</key>" "$plist" | sort | uniq -d)
+[ -z "$dups" ] || fail "Info.plist has duplicate keys: $dups"
 echo "bundle: $app has its executable, icon and plist keys"
 
 cargo bundle --release --format deb

@@ -31,8 +31,17 @@ fn bundle_metadata_names_the_app_and_its_icons() {
     assert!(manifest.contains(&format!("startup_wm_class = \"{}\"", escher::APP_ID)));
     assert!(manifest.contains("info_plist_exts = [\"assets/macos/Info.plist.ext\"]"));
     assert!(manifest.contains("apple_signing_entitlements = \"assets/macos/Escher.entitlements\""));
-    for size in [32, 64, 128, 256, 512, 1024] {
-        let icon = format!("assets/icons/escher-{size}.png");
+    // The 1024 px image is the 512 pt one at 2x: cargo-bundle takes the
+    // density from "@2x" in the name, and .icns has no 1024 px at 1x.
+    for (file, size) in [
+        ("32", 32),
+        ("64", 64),
+        ("128", 128),
+        ("256", 256),
+        ("512", 512),
+        ("512@2x", 1024),
+    ] {
+        let icon = format!("assets/icons/escher-{file}.png");
         assert!(
             manifest.contains(&format!("\"{icon}\"")),
             "{icon} not in the bundle's icons"
@@ -47,10 +56,20 @@ fn bundle_metadata_names_the_app_and_its_icons() {
 }
 
 #[test]
-fn info_plist_carries_retina_and_apple_events_keys() {
+fn info_plist_carries_the_apple_events_key() {
+    // cargo-bundle writes NSHighResolutionCapable itself (scripts/bundle.sh
+    // checks the final plist); the extension adds what it does not.
     let ext = read("assets/macos/Info.plist.ext");
-    for key in ["NSHighResolutionCapable", "NSAppleEventsUsageDescription"] {
-        assert!(ext.contains(&format!("<key>{key}</key>")), "missing {key}");
+    assert!(ext.contains("<key>NSAppleEventsUsageDescription</key>"));
+    for bundler_key in [
+        "NSHighResolutionCapable",
+        "CFBundleIdentifier",
+        "LSApplicationCategoryType",
+    ] {
+        assert!(
+            !ext.contains(bundler_key),
+            "{bundler_key} would be written twice"
+        );
     }
     // A fragment spliced into the <dict>: each key is followed by a value.
     assert_eq!(ext.matches("<key>").count(), ext.matches("</key>").count());
