@@ -17,6 +17,38 @@ pub enum Action {
     Close,
 }
 
+/// What is known of a connected profile: missing, failing, or verified.
+fn status(
+    ui: &mut Ui,
+    wizard: &Wizard,
+    p: &crate::settings::SavedProfile,
+    discovery: Option<&crate::aws::profiles::Discovery>,
+    now: SystemTime,
+) {
+    if wizard.is_missing_from_files(&p.name) {
+        ui.label(RichText::new("Missing from your AWS files").color(error_color(ui)));
+        ui.label(RichText::new("aws configure list-profiles no longer lists it.").weak());
+    } else if let Some(r) = wizard.report_for(&p.name).filter(|r| !r.passed()) {
+        let title = r.diagnosis().map(|d| d.title.clone()).unwrap_or_default();
+        ui.label(RichText::new(format!("✖ {title}")).color(error_color(ui)));
+        if let Some(cmd) = r.diagnosis().and_then(|d| d.command.clone()) {
+            ui.label(RichText::new(cmd).monospace());
+        }
+    } else if let Some(id) = &p.identity {
+        let when = p.verified_time().map(ago).unwrap_or_default();
+        ui.label(
+            RichText::new(format!("✔ {} · verified {when}", id.account)).color(success_color(ui)),
+        );
+        ui.add(egui::Label::new(RichText::new(&id.arn).monospace().small()).selectable(true));
+    }
+    if let Some(at) = discovery
+        .and_then(|d| d.get(&p.name))
+        .and_then(|i| i.sso_token_expires_at)
+    {
+        ui.label(RichText::new(format!("SSO sign-in {}", describe_expiry(at, now))).weak());
+    }
+}
+
 pub fn show(ui: &mut Ui, wizard: &mut Wizard, checking: &dyn Fn(&str) -> bool) -> Option<Action> {
     let mut action = None;
     ui.horizontal(|ui| {
@@ -56,75 +88,45 @@ pub fn show(ui: &mut Ui, wizard: &mut Wizard, checking: &dyn Fn(&str) -> bool) -
     let now = SystemTime::now();
     let discovery = wizard.discovery.clone();
     let mut toggles: Vec<(String, bool)> = Vec::new();
-    egui::Grid::new("profiles")
-        .num_columns(5)
-        .striped(true)
-        .spacing([12.0, 8.0])
-        .show(ui, |ui| {
-            for p in &wizard.profiles {
+    for p in &wizard.profiles {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
                 let mut on = p.enabled;
                 if toggle(ui, &mut on, &format!("Use {}", p.name)).changed() {
                     toggles.push((p.name.clone(), on));
                 }
+                ui.add_space(8.0);
                 ui.vertical(|ui| {
+                    ui.set_width(180.0);
                     ui.label(RichText::new(&p.name).strong().monospace());
                     let kind = p.kind.map(|k| k.label()).unwrap_or("Unknown kind");
                     let region = p.region.as_deref().unwrap_or("no region");
                     ui.label(RichText::new(format!("{kind} · {region}")).weak());
                 });
+                // The status takes what the buttons leave.
+                let status_width = (ui.available_width() - 190.0).max(200.0);
                 ui.vertical(|ui| {
-                    if wizard.is_missing_from_files(&p.name) {
-                        ui.label(
-                            RichText::new("Missing from your AWS files").color(error_color(ui)),
-                        );
-                        ui.label(
-                            RichText::new("aws configure list-profiles no longer lists it.").weak(),
-                        );
-                    } else if let Some(r) = wizard.report_for(&p.name).filter(|r| !r.passed()) {
-                        let title = r.diagnosis().map(|d| d.title.clone()).unwrap_or_default();
-                        ui.label(RichText::new(format!("✖ {title}")).color(error_color(ui)));
-                        if let Some(cmd) = r.diagnosis().and_then(|d| d.command.clone()) {
-                            ui.label(RichText::new(cmd).monospace());
-                        }
-                    } else if let Some(id) = &p.identity {
-                        let when = p.verified_time().map(ago).unwrap_or_default();
-                        ui.label(
-                            RichText::new(format!("✔ {} · verified {when}", id.account))
-                                .color(success_color(ui)),
-                        );
-                        ui.add(
-                            egui::Label::new(RichText::new(&id.arn).monospace().small())
-                                .selectable(true),
-                        );
-                    }
-                    let expiry = discovery
-                        .as_ref()
-                        .and_then(|d| d.get(&p.name))
-                        .and_then(|i| i.sso_token_expires_at);
-                    if let Some(at) = expiry {
-                        ui.label(
-                            RichText::new(format!("SSO sign-in {}", describe_expiry(at, now)))
-                                .weak(),
-                        );
-                    }
+                    ui.set_width(status_width);
+                    status(ui, wizard, p, discovery.as_ref(), now);
                 });
-                let busy = checking(&p.name);
-                ui.horizontal(|ui| {
-                    if busy {
-                        ui.spinner();
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if button_named(ui, true, "Remove", &format!("Remove {}", p.name)).clicked() {
+                        action = Some(Action::Remove(p.name.clone()));
                     }
+                    let busy = checking(&p.name);
                     if button_named(ui, !busy, "Re-check", &format!("Re-check {}", p.name))
                         .clicked()
                     {
                         action = Some(Action::Recheck(p.name.clone()));
                     }
+                    if busy {
+                        ui.spinner();
+                    }
                 });
-                if button_named(ui, true, "Remove", &format!("Remove {}", p.name)).clicked() {
-                    action = Some(Action::Remove(p.name.clone()));
-                }
-                ui.end_row();
-            }
+            });
         });
+    }
     for (name, on) in toggles {
         wizard.set_enabled(&name, on);
         action = Some(Action::Toggled);

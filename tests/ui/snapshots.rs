@@ -43,3 +43,32 @@ fn connect_aws_access_keys_screen() {
     h.run();
     h.snapshot_options("connect_aws_access_keys", &options());
 }
+
+#[test]
+fn settings_profiles_pane() {
+    let w = super::wizard::World::new(
+        "[profile prod-admin]\nregion = us-east-1\n[profile staging]\nregion = eu-west-1\n[profile audit]\nregion = us-east-1\n",
+        "[prod-admin]\naws_access_key_id = AKIAPROD\naws_secret_access_key = x\n\
+         [staging]\naws_access_key_id = AKIASTAGE\naws_secret_access_key = y\n\
+         [audit]\naws_access_key_id = AKIAAUDIT\naws_secret_access_key = z\n",
+    );
+    let mut h = harness(w.app());
+    to_connect_aws(&mut h);
+    for name in ["prod-admin", "staging"] {
+        type_name(&mut h, name);
+        click(&mut h, "Re-check");
+        step_until(&mut h, "the verdict", |h| {
+            h.query_by_label_contains("is verified").is_some()
+        });
+        click(&mut h, "Add another profile");
+        h.run();
+    }
+    click(&mut h, "Settings");
+    step_until(&mut h, "the pane", |h| {
+        h.query_by_label("Connect audit").is_some()
+    });
+    h.get_by_label("Use staging").click();
+    h.remove_cursor();
+    h.run();
+    h.snapshot_options("settings_profiles", &options());
+}
