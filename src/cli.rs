@@ -300,6 +300,7 @@ pub fn report_json(r: &CheckReport) -> Value {
         Outcome::Failed(d) => {
             o["case"] = json!(d.case.id());
             o["title"] = json!(d.title);
+            o["explanation"] = json!(d.explanation);
             o["fix"] = json!(d.fix);
             o["command"] = json!(d.command);
             o["detail"] = json!(if d.detail.is_empty() {

@@ -538,15 +538,16 @@ fn is_skew(message: &str) -> bool {
 
 fn network_words(detail: &str) -> String {
     let lower = detail.to_lowercase();
-    if lower.contains("refused") {
+    if lower.contains("tunnel") || lower.contains("proxy") {
+        "The proxy in HTTPS_PROXY (or HTTP_PROXY) could not be reached or refused the connection."
+            .into()
+    } else if lower.contains("refused") {
         "The connection to AWS was refused: nothing is listening at the address this profile uses."
             .into()
     } else if lower.contains("dns") || lower.contains("lookup") || lower.contains("resolve") {
         "The AWS address could not be looked up (DNS). You may be offline.".into()
     } else if lower.contains("certificate") || lower.contains("tls") {
         "A secure connection to AWS could not be made (TLS). A proxy or firewall may be intercepting it.".into()
-    } else if lower.contains("proxy") {
-        "The proxy set in HTTPS_PROXY refused or failed the connection.".into()
     } else {
         "The connection to AWS failed.".into()
     }

@@ -4,12 +4,23 @@ use std::process::{Command, Output};
 /// Run the real binary with only the environment given: this home, these
 /// endpoints, this settings folder.
 fn escher(home: &Home, endpoint: &str, config_dir: &std::path::Path, args: &[&str]) -> Output {
+    escher_with(home, endpoint, config_dir, args, &[])
+}
+
+fn escher_with(
+    home: &Home,
+    endpoint: &str,
+    config_dir: &std::path::Path,
+    args: &[&str],
+    extra: &[(&str, &str)],
+) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_escher"));
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home.path())
-        .env("ESCHER_CONFIG_DIR", config_dir);
+        .env("ESCHER_CONFIG_DIR", config_dir)
+        .envs(extra.iter().copied());
     // Empty: each profile names its own endpoint_url (the variable would win).
     if !endpoint.is_empty() {
         cmd.env("AWS_ENDPOINT_URL", endpoint);
@@ -226,4 +237,41 @@ fn a_hanging_endpoint_never_holds_the_others_past_the_timeout() {
     assert_eq!(v[0]["case"], "timeout");
     assert_eq!(v[1]["ok"], true);
     assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn the_proxy_variables_are_honoured() {
+    let (aws, home, cfg) = setup();
+    // The endpoint's host does not resolve: the check can only pass through
+    // the proxy (the fake answers GetCallerIdentity whatever the URL).
+    let o = escher_with(
+        &home,
+        "http://sts.escher-test.invalid",
+        cfg.path(),
+        &["check", "prod"],
+        &[("HTTP_PROXY", &aws.url)],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("prod  pass"));
+    // A proxy that refuses is named as the problem.
+    let refused = crate::common::refused_url();
+    let o = escher_with(
+        &home,
+        "https://sts.escher-test.invalid",
+        cfg.path(),
+        &["check", "--json", "--timeout", "5", "prod"],
+        &[("HTTPS_PROXY", &refused)],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["case"], "network");
+    assert!(
+        v[0]["detail"].as_str().unwrap().contains("tunnel"),
+        "{}",
+        v[0]["detail"]
+    );
+    assert!(
+        v[0]["explanation"].as_str().unwrap().contains("proxy"),
+        "{}",
+        v[0]["explanation"]
+    );
 }
