@@ -18,7 +18,13 @@ pub fn show(ui: &mut Ui, copied: bool) -> Option<NeedsAction> {
          want to query.",
     );
     ui.add_space(4.0);
-    ui.label(RichText::new("Simplest: the AWS-managed ReadOnlyAccess policy").strong());
+    ui.label(
+        RichText::new(format!(
+            "Simplest: the AWS-managed {} policy",
+            policy::MANAGED_ALTERNATIVE
+        ))
+        .strong(),
+    );
     ui.label("Broader than Escher strictly needs, but zero write permissions.");
     super::widgets::code(ui, policy::MANAGED_ALTERNATIVE_ARN, true);
     ui.add_space(6.0);
