@@ -47,6 +47,8 @@ struct State {
     /// SSO bearer token → (account, role) → access key id it yields.
     sso: HashMap<String, Vec<(String, String, String)>>,
     sts_mode: Option<StsMode>,
+    /// Answer STS only after this long (a slow network).
+    sts_delay: Option<Duration>,
     sts_calls: usize,
     sso_calls: usize,
 }
@@ -101,6 +103,11 @@ impl FakeAws {
 
     pub fn sts_mode(&self, mode: StsMode) -> &Self {
         self.state.lock().unwrap().sts_mode = Some(mode);
+        self
+    }
+
+    pub fn sts_delay(&self, delay: Duration) -> &Self {
+        self.state.lock().unwrap().sts_delay = Some(delay);
         self
     }
 
@@ -171,6 +178,10 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
         } else if req.path.starts_with("/assignment/") {
             sso_assignments(&req, &state)
         } else if req.method == "POST" && req.body.contains("Action=GetCallerIdentity") {
+            let delay = state.lock().unwrap().sts_delay;
+            if let Some(d) = delay {
+                std::thread::sleep(d);
+            }
             match sts(&req, &state) {
                 Some(r) => r,
                 None => {

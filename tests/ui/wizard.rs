@@ -239,6 +239,8 @@ fn copy_puts_the_exact_command_on_the_clipboard_and_says_so() {
 #[test]
 fn recheck_with_a_working_profile_shows_the_identity_and_unlocks_azure() {
     let (w, app) = world(PROD_CONFIG, PROD_KEYS);
+    // A slow answer, so the check is reliably still in flight below.
+    w.aws.sts_delay(Duration::from_millis(700));
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin");
