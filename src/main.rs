@@ -45,8 +45,26 @@ enum Command {
     },
 }
 
+/// The release `.exe` is a GUI program and starts without a console; a
+/// subcommand run from cmd or PowerShell writes to the one it came from.
+/// (A debug build has a console already; attaching then fails harmlessly.)
+#[cfg(windows)]
+fn use_parent_console() {
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+    // SAFETY: no arguments but a constant; failure (no parent console) is harmless.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
+}
+
+#[cfg(not(windows))]
+fn use_parent_console() {}
+
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    if std::env::args_os().len() > 1 {
+        use_parent_console();
+    }
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Profiles { json }) => return escher::cli::run_profiles(json),
