@@ -5,7 +5,7 @@ use super::widgets::{Callout, button_named, callout, code, error_color, success_
 use crate::aws::check::{CheckReport, Outcome};
 use crate::aws::diagnose::Diagnosis;
 use crate::commands::Method;
-use crate::time_words::{ago, describe_expiry, human_duration};
+use crate::time_words::{ago, describe_expiry};
 use crate::wizard::{NameHint, PLACEHOLDER_NAME, Wizard};
 use egui::{RichText, Ui};
 use std::time::SystemTime;
@@ -296,9 +296,6 @@ fn name_hint(ui: &mut Ui, wizard: &mut Wizard) {
 
 fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Action> {
     let mut action = None;
-    let ago = SystemTime::now()
-        .duration_since(report.finished_at)
-        .unwrap_or_default();
     match &report.outcome {
         Outcome::Passed(id) => {
             ui.label(
@@ -322,8 +319,8 @@ fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Ac
                 });
             ui.label(
                 RichText::new(format!(
-                    "Checked {} ago in {} ms",
-                    human_duration(ago),
+                    "Checked {} in {} ms",
+                    ago(report.finished_at),
                     report.elapsed.as_millis()
                 ))
                 .weak(),
