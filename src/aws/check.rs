@@ -163,7 +163,14 @@ pub async fn check_with(
                 let mut d = diagnose::diagnose(&subject, &Failure::Sdk(failure));
                 if d.case == Case::SsoNoAccess
                     && let Some(info) = discovery.get(name.as_str())
-                    && let Some(reach) = sso_portal::reachable(env, info, timeout).await
+                    && let Some(reach) = sso_portal::reachable(
+                        env,
+                        info,
+                        // What is left of this check's limit, not a new one.
+                        timeout.saturating_sub(started.elapsed()),
+                        conns.http_client(),
+                    )
+                    .await
                 {
                     diagnose::add_reachable(&mut d, info, &reach);
                 }

@@ -34,24 +34,42 @@ pub fn cache_file(cache_dir: &Path, key: &str) -> PathBuf {
     cache_dir.join(format!("{hex}.json"))
 }
 
-pub fn token_status(cache_dir: &Path, key: &str, now: SystemTime) -> TokenStatus {
-    let path = cache_file(cache_dir, key);
+/// The cached access token itself, for the portal calls that need it
+/// (never stored or logged).
+pub fn access_token(cache_dir: &Path, key: &str) -> Option<String> {
+    let json = read_json(&cache_file(cache_dir, key)).ok()?;
+    json.get("accessToken")?.as_str().map(str::to_owned)
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, TokenStatus> {
+    let path = path.to_path_buf();
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return TokenStatus::Missing { path },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(TokenStatus::Missing { path });
+        }
         Err(e) => {
-            return TokenStatus::Unreadable {
+            return Err(TokenStatus::Unreadable {
                 path,
                 reason: e.to_string(),
-            };
+            });
         }
+    };
+    serde_json::from_str(&text).map_err(|_| TokenStatus::Unreadable {
+        path,
+        reason: "the file is not valid JSON".to_owned(),
+    })
+}
+
+pub fn token_status(cache_dir: &Path, key: &str, now: SystemTime) -> TokenStatus {
+    let path = cache_file(cache_dir, key);
+    let json = match read_json(&path) {
+        Ok(json) => json,
+        Err(status) => return status,
     };
     let unreadable = |reason: &str| TokenStatus::Unreadable {
         path: path.clone(),
         reason: reason.to_owned(),
-    };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return unreadable("the file is not valid JSON");
     };
     if json.get("accessToken").and_then(|t| t.as_str()).is_none() {
         return unreadable("the file has no accessToken");

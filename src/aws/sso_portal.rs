@@ -6,6 +6,7 @@ use super::env::AwsEnv;
 use super::profiles::ProfileInfo;
 use aws_config::BehaviorVersion;
 use aws_config::timeout::TimeoutConfig;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use std::time::Duration;
 
 /// One account the sign-in reaches, with its roles.
@@ -16,27 +17,22 @@ pub struct Reachable {
     pub roles: Vec<String>,
 }
 
-/// The cached access token, read only to make these calls.
-fn access_token(env: &AwsEnv, info: &ProfileInfo) -> Option<String> {
-    let path = super::sso_cache::cache_file(&env.sso_cache_dir()?, info.sso_cache_key()?);
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json.get("accessToken")?.as_str().map(str::to_owned)
-}
-
 /// What the profile's sign-in can reach; `None` when the portal cannot be
-/// asked (no token, no answer in time).
+/// asked (no token, no answer within `timeout`).
 pub async fn reachable(
     env: &AwsEnv,
     info: &ProfileInfo,
     timeout: Duration,
+    http: SharedHttpClient,
 ) -> Option<Vec<Reachable>> {
-    let token = access_token(env, info)?;
+    let token = super::sso_cache::access_token(&env.sso_cache_dir()?, info.sso_cache_key()?)?;
     let region = info.sso_region.clone()?;
     let sdk = aws_config::defaults(BehaviorVersion::latest())
         .env(env.sdk_env())
         .profile_name(&info.name)
         .region(aws_config::Region::new(region))
         .no_credentials()
+        .http_client(http)
         .timeout_config(TimeoutConfig::builder().operation_timeout(timeout).build())
         .load()
         .await;

@@ -216,15 +216,20 @@ fn name_field(ui: &mut Ui, wizard: &mut Wizard) -> bool {
             )
             .labelled_by(label.id);
         submit = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        let names: Vec<String> = wizard
+        if wizard
             .discovery
             .as_ref()
-            .map(|d| d.names().map(str::to_owned).collect())
-            .unwrap_or_default();
-        if !names.is_empty() {
+            .is_some_and(|d| !d.profiles.is_empty())
+        {
             let picker = egui::ComboBox::from_id_salt("pick-profile")
                 .selected_text("Pick an existing profile")
                 .show_ui(ui, |ui| {
+                    // Only while the list is open, not every frame.
+                    let names: Vec<String> = wizard
+                        .discovery
+                        .as_ref()
+                        .map(|d| d.names().map(str::to_owned).collect())
+                        .unwrap_or_default();
                     for n in &names {
                         ui.selectable_value(&mut wizard.name_input, n.clone(), n);
                     }

@@ -18,13 +18,7 @@ pub enum Action {
 }
 
 /// What is known of a connected profile: missing, failing, or verified.
-fn status(
-    ui: &mut Ui,
-    wizard: &Wizard,
-    p: &crate::settings::SavedProfile,
-    discovery: Option<&crate::aws::profiles::Discovery>,
-    now: SystemTime,
-) {
+fn status(ui: &mut Ui, wizard: &Wizard, p: &crate::settings::SavedProfile, now: SystemTime) {
     if wizard.is_missing_from_files(&p.name) {
         ui.label(RichText::new("Missing from your AWS files").color(error_color(ui)));
         ui.label(RichText::new("aws configure list-profiles no longer lists it.").weak());
@@ -41,7 +35,9 @@ fn status(
         );
         ui.add(egui::Label::new(RichText::new(&id.arn).monospace().small()).selectable(true));
     }
-    if let Some(at) = discovery
+    if let Some(at) = wizard
+        .discovery
+        .as_ref()
         .and_then(|d| d.get(&p.name))
         .and_then(|i| i.sso_token_expires_at)
     {
@@ -86,7 +82,6 @@ pub fn show(ui: &mut Ui, wizard: &mut Wizard, checking: &dyn Fn(&str) -> bool) -
         );
     }
     let now = SystemTime::now();
-    let discovery = wizard.discovery.clone();
     let mut toggles: Vec<(String, bool)> = Vec::new();
     for p in &wizard.profiles {
         egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -108,7 +103,7 @@ pub fn show(ui: &mut Ui, wizard: &mut Wizard, checking: &dyn Fn(&str) -> bool) -
                 let status_width = (ui.available_width() - 190.0).max(200.0);
                 ui.vertical(|ui| {
                     ui.set_width(status_width);
-                    status(ui, wizard, p, discovery.as_ref(), now);
+                    status(ui, wizard, p, now);
                 });
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if button_named(ui, true, "Remove", &format!("Remove {}", p.name)).clicked() {
@@ -164,7 +159,7 @@ pub fn show(ui: &mut Ui, wizard: &mut Wizard, checking: &dyn Fn(&str) -> bool) -
                 }
             });
     }
-    if let Some(d) = &discovery {
+    if let Some(d) = &wizard.discovery {
         for problem in &d.problems {
             ui.label(
                 RichText::new(format!(

@@ -49,6 +49,10 @@ struct State {
     sts_mode: Option<StsMode>,
     /// Answer STS only after this long (a slow network).
     sts_delay: Option<Duration>,
+    /// Answer ListAccounts/ListAccountRoles only after this long.
+    listing_delay: Option<Duration>,
+    /// Answer GetRoleCredentials only after this long.
+    role_credentials_delay: Option<Duration>,
     sts_calls: usize,
     sso_calls: usize,
 }
@@ -108,6 +112,16 @@ impl FakeAws {
 
     pub fn sts_delay(&self, delay: Duration) -> &Self {
         self.state.lock().unwrap().sts_delay = Some(delay);
+        self
+    }
+
+    pub fn role_credentials_delay(&self, delay: Duration) -> &Self {
+        self.state.lock().unwrap().role_credentials_delay = Some(delay);
+        self
+    }
+
+    pub fn listing_delay(&self, delay: Duration) -> &Self {
+        self.state.lock().unwrap().listing_delay = Some(delay);
         self
     }
 
@@ -174,8 +188,16 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
     let mut reader = BufReader::new(stream);
     while let Some(req) = read_request(&mut reader) {
         let (status, content_type, body) = if req.path.starts_with("/federation/credentials") {
+            let delay = state.lock().unwrap().role_credentials_delay;
+            if let Some(d) = delay {
+                std::thread::sleep(d);
+            }
             sso_role_credentials(&req, &state)
         } else if req.path.starts_with("/assignment/") {
+            let delay = state.lock().unwrap().listing_delay;
+            if let Some(d) = delay {
+                std::thread::sleep(d);
+            }
             sso_assignments(&req, &state)
         } else if req.method == "POST" && req.body.contains("Action=GetCallerIdentity") {
             let delay = state.lock().unwrap().sts_delay;

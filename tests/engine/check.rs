@@ -446,3 +446,30 @@ fn a_hundred_concurrent_checks_all_complete() {
     }
     assert_eq!(aws.sts_calls(), 100);
 }
+
+#[test]
+fn a_slow_portal_listing_never_stretches_the_check_past_its_limit() {
+    let aws = FakeAws::start();
+    aws.sso_assignment("tok-1", "123456789012", "ReadOnly", "ASIASSO");
+    aws.listing_delay(Duration::from_secs(20));
+    // The refusal itself takes time: the listing gets only what is left.
+    aws.role_credentials_delay(Duration::from_millis(1500));
+    let home = sso_home("AdministratorAccess");
+    home.sso_token("corp", "tok-1", 3600);
+    let started = std::time::Instant::now();
+    let d = check(&home, &aws.url, "prod-admin", Duration::from_secs(2))
+        .diagnosis()
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        d.case,
+        Case::SsoNoAccess,
+        "the verdict stands without the listing"
+    );
+    assert!(!d.explanation.contains("can reach"), "{}", d.explanation);
+    assert!(
+        started.elapsed() < Duration::from_millis(2900),
+        "took {:?}",
+        started.elapsed()
+    );
+}
