@@ -1,14 +1,19 @@
-//! Profile names as the AWS CLI accepts them, checked before a name goes
+//! Profile names as aws-config reads them, checked before a name goes
 //! anywhere near a command line.
+//!
+//! The rule is the SDK's own (`validate_identifier` in aws-runtime's
+//! `env_config/normalize.rs`): ASCII letters, digits and `_-/.%@:+`. The
+//! AWS CLI writes other names too (`a=b`, `a,b`), but the SDK drops such a
+//! section with only a log line, so a check would then say "no profile by
+//! that name": Escher refuses them up front and says why.
 
 use std::fmt;
 
-/// The longest name Escher accepts. The CLI has no hard limit, but a label
-/// longer than this is a typo or a paste accident, not a profile name.
-pub const MAX_LEN: usize = 64;
+/// Characters allowed besides ASCII letters and digits (aws-config's set).
+pub const ALLOWED_PUNCTUATION: &str = "_-/.%@:+";
 
-/// Characters allowed besides ASCII letters and digits.
-pub const ALLOWED_PUNCTUATION: &str = "-_.+=@,";
+/// A sanity bound, not an AWS rule: a longer "name" is a paste accident.
+pub const MAX_LEN: usize = 256;
 
 /// A profile name that passed [`ProfileName::parse`]. Only this type is
 /// accepted by the code that builds commands, so an unchecked string cannot
@@ -20,7 +25,10 @@ pub struct ProfileName(String);
 pub enum NameError {
     Empty,
     TooLong(usize),
-    BadFirst(char),
+    /// A leading `-` would be read by the AWS CLI as an option.
+    LeadingDash,
+    /// A character the CLI may accept but the SDK drops the profile for.
+    DroppedBySdk(char),
     NotAllowed(char),
 }
 
@@ -31,10 +39,16 @@ impl fmt::Display for NameError {
             NameError::TooLong(n) => {
                 write!(f, "The name is {n} characters long; use at most {MAX_LEN}.")
             }
-            NameError::BadFirst(c) => write!(
+            NameError::LeadingDash => write!(
                 f,
-                "A profile name must start with a letter or digit, not {}.",
-                describe(*c)
+                "A profile name cannot start with “-”: the AWS CLI would read it as an option."
+            ),
+            NameError::DroppedBySdk(c) => write!(
+                f,
+                "{} is not allowed in a profile name: the AWS CLI writes such a profile, but the AWS SDKs \
+                 (Escher among them) ignore it, so it would never be found. Use letters, digits and \
+                 {ALLOWED_PUNCTUATION}",
+                capitalise(&describe(*c))
             ),
             NameError::NotAllowed(c) => write!(
                 f,
@@ -65,19 +79,31 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-fn allowed(c: char) -> bool {
+/// The SDK's rule for a profile (and section) name character.
+pub fn sdk_allows(c: char) -> bool {
     c.is_ascii_alphanumeric() || ALLOWED_PUNCTUATION.contains(c)
+}
+
+/// Printable characters `aws configure --profile` writes into a section
+/// header that the SDK then ignores.
+fn cli_only(c: char) -> bool {
+    c.is_ascii_graphic() && !"[]".contains(c)
 }
 
 impl ProfileName {
     pub fn parse(input: &str) -> Result<Self, NameError> {
-        let mut chars = input.chars();
-        let first = chars.next().ok_or(NameError::Empty)?;
-        if let Some(bad) = input.chars().find(|c| !allowed(*c)) {
-            return Err(NameError::NotAllowed(bad));
+        if input.is_empty() {
+            return Err(NameError::Empty);
         }
-        if !first.is_ascii_alphanumeric() {
-            return Err(NameError::BadFirst(first));
+        if let Some(bad) = input.chars().find(|c| !sdk_allows(*c)) {
+            return Err(if cli_only(bad) {
+                NameError::DroppedBySdk(bad)
+            } else {
+                NameError::NotAllowed(bad)
+            });
+        }
+        if input.starts_with('-') {
+            return Err(NameError::LeadingDash);
         }
         let len = input.chars().count();
         if len > MAX_LEN {
@@ -102,15 +128,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn accepts_cli_style_names() {
+    fn accepts_every_name_the_sdk_reads() {
         for ok in [
             "prod-admin",
             "audit-readonly",
             "a",
             "AdministratorAccess-123456789012",
-            "x.y+z=w@v,u_t",
+            "team/prod",
+            "x:y",
+            "50%",
+            "a.b+c@d_e",
+            "_hidden",
+            ".dot",
         ] {
             assert_eq!(ProfileName::parse(ok).unwrap().as_str(), ok);
+        }
+    }
+
+    #[test]
+    fn a_name_the_sdk_would_drop_says_why() {
+        for c in ['=', ','] {
+            let name = format!("a{c}b");
+            assert_eq!(ProfileName::parse(&name), Err(NameError::DroppedBySdk(c)));
+            let msg = ProfileName::parse(&name).unwrap_err().to_string();
+            assert!(
+                msg.contains("the AWS SDKs (Escher among them) ignore it"),
+                "{msg}"
+            );
         }
     }
 
@@ -118,15 +162,18 @@ mod tests {
     fn names_the_offending_character() {
         assert_eq!(
             ProfileName::parse("a;rm -rf ~"),
-            Err(NameError::NotAllowed(';'))
+            Err(NameError::DroppedBySdk(';'))
         );
-        assert_eq!(ProfileName::parse("$(id)"), Err(NameError::NotAllowed('$')));
-        assert_eq!(ProfileName::parse("-x"), Err(NameError::BadFirst('-')));
+        assert_eq!(
+            ProfileName::parse("$(id)"),
+            Err(NameError::DroppedBySdk('$'))
+        );
+        assert_eq!(ProfileName::parse("-x"), Err(NameError::LeadingDash));
         assert_eq!(ProfileName::parse(""), Err(NameError::Empty));
         assert_eq!(ProfileName::parse("pród"), Err(NameError::NotAllowed('ó')));
         assert_eq!(
-            ProfileName::parse(&"a".repeat(65)),
-            Err(NameError::TooLong(65))
+            ProfileName::parse(&"a".repeat(MAX_LEN + 1)),
+            Err(NameError::TooLong(MAX_LEN + 1))
         );
         let msg = ProfileName::parse("prod admin").unwrap_err().to_string();
         assert!(msg.starts_with("A space is not allowed"), "{msg}");
