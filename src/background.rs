@@ -2,7 +2,8 @@
 //! started on a blocking thread; both report back over a channel and wake
 //! the window. A profile already being checked is not checked twice.
 
-use crate::aws::check::{CheckReport, Connections, DEFAULT_TIMEOUT, check_with};
+use crate::aws::batch;
+use crate::aws::check::{CheckReport, Connections, DEFAULT_TIMEOUT};
 use crate::aws::env::AwsEnv;
 use crate::aws::profile_name::ProfileName;
 use crate::terminal::{self, LaunchEnv, TerminalRequest};
@@ -71,20 +72,34 @@ impl Background {
     /// Start a check unless one for this profile is in flight. Returns
     /// whether a new check started.
     pub fn check(&mut self, name: ProfileName, wake: Wake) -> bool {
-        if !self.in_flight.insert(name.to_string()) {
-            return false;
+        self.check_batch(vec![name.to_string()], wake) == 1
+    }
+
+    /// Check the names not already in flight, as one batch (one reading of
+    /// the files, a bounded number at a time). Returns how many started.
+    pub fn check_batch(&mut self, names: Vec<String>, wake: Wake) -> usize {
+        let names: Vec<String> = names
+            .into_iter()
+            .filter(|n| self.in_flight.insert(n.clone()))
+            .collect();
+        let started = names.len();
+        if started == 0 {
+            return 0;
         }
         let tx = self.tx.clone();
-        let env = self.aws_env.clone();
-        let timeout = self.timeout;
-        let conns = self.conns.clone();
-        self.runtime.spawn(async move {
-            let discovery = crate::aws::profiles::discover(&env);
-            let report = check_with(&name, &env, timeout, &discovery, &conns).await;
-            let _ = tx.send(Event::Checked(Box::new(report)));
-            wake();
-        });
-        true
+        let (env, timeout, conns) = (self.aws_env.clone(), self.timeout, self.conns.clone());
+        self.runtime.spawn(batch::check_all(
+            names,
+            env,
+            timeout,
+            conns,
+            None,
+            move |_, report| {
+                let _ = tx.send(Event::Checked(Box::new(report)));
+                wake();
+            },
+        ));
+        started
     }
 
     /// Read the AWS files again (they change whenever the CLI runs).

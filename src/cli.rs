@@ -1,19 +1,15 @@
 //! `escher profiles` and `escher check`: the window's engine for scripts
 //! and terminals. Results go to stdout (text or JSON); problems to stderr.
 
-use crate::aws::check::{CheckReport, Connections, DEFAULT_TIMEOUT, Outcome, check_with};
+use crate::aws::batch;
+use crate::aws::check::{CheckReport, DEFAULT_TIMEOUT, Outcome};
 use crate::aws::diagnose::{Case, Diagnosis};
 use crate::aws::env::AwsEnv;
-use crate::aws::profile_name::ProfileName;
-use crate::aws::profiles::{Discovery, discover};
+use crate::aws::profiles::discover;
 use crate::settings::{Settings, Store};
 use serde_json::{Value, json};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-
-/// How many profiles are checked at once.
-pub const PARALLEL_CHECKS: usize = 32;
 
 fn rfc3339(t: SystemTime) -> Option<String> {
     aws_smithy_types::DateTime::from(t)
@@ -148,11 +144,14 @@ pub fn check(
     env: &AwsEnv,
     settings: &Settings,
 ) -> (String, Vec<String>, ExitCode) {
-    let discovery = Arc::new(discover(env));
+    let mut read = None;
     let names: Vec<String> = if !args.names.is_empty() {
         args.names.clone()
     } else if args.all {
-        discovery.names().map(str::to_owned).collect()
+        let d = std::sync::Arc::new(discover(env));
+        let names = d.names().map(str::to_owned).collect();
+        read = Some(d);
+        names
     } else {
         settings
             .profiles
@@ -173,19 +172,6 @@ pub fn check(
             ExitCode::from(2),
         );
     }
-    let mut parsed = Vec::new();
-    for n in &names {
-        match ProfileName::parse(n) {
-            Ok(p) => parsed.push(p),
-            Err(e) => {
-                return (
-                    String::new(),
-                    vec![format!("escher: {n:?} is not a profile name: {e}")],
-                    ExitCode::from(2),
-                );
-            }
-        }
-    }
     let runtime = match crate::background::new_runtime() {
         Ok(rt) => rt,
         Err(e) => {
@@ -196,7 +182,12 @@ pub fn check(
             );
         }
     };
-    let reports = runtime.block_on(check_many(parsed, env, args.timeout, discovery));
+    let reports = runtime.block_on(batch::check_in_order(
+        names,
+        env.clone(),
+        args.timeout,
+        read,
+    ));
     let all_passed = reports.iter().all(CheckReport::passed);
     let out = if args.json {
         json_reports(&reports)
@@ -212,38 +203,6 @@ pub fn check(
             ExitCode::from(1)
         },
     )
-}
-
-/// Check every name concurrently (at most [`PARALLEL_CHECKS`] at once);
-/// the reports come back in the order asked.
-pub async fn check_many(
-    names: Vec<ProfileName>,
-    env: &AwsEnv,
-    timeout: Duration,
-    discovery: Arc<Discovery>,
-) -> Vec<CheckReport> {
-    let permits = Arc::new(tokio::sync::Semaphore::new(PARALLEL_CHECKS));
-    let conns = Arc::new(Connections::default());
-    let tasks: Vec<_> = names
-        .into_iter()
-        .map(|name| {
-            let env = env.clone();
-            let discovery = discovery.clone();
-            let permits = permits.clone();
-            let conns = conns.clone();
-            tokio::spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                check_with(&name, &env, timeout, &discovery, &conns).await
-            })
-        })
-        .collect();
-    let mut reports = Vec::with_capacity(tasks.len());
-    for t in tasks {
-        if let Ok(r) = t.await {
-            reports.push(r);
-        }
-    }
-    reports
 }
 
 fn text_reports(reports: &[CheckReport]) -> String {

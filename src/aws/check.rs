@@ -5,6 +5,7 @@
 //! are sound. The SDK then gets the filtered environment of [`AwsEnv`], so
 //! the profile's own credentials are used whatever the process has set.
 
+use super::ca_bundle;
 use super::diagnose::{self, Case, Diagnosis, Failure, SdkFailure, Stage, Subject};
 use super::env::AwsEnv;
 use super::profiles::{self, Discovery, Kind};
@@ -22,33 +23,54 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant, SystemTime};
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// What the checks run from one place share: one HTTPS client, made by the
-/// first check. Building a client sets up TLS and loads root certificates,
-/// which costs more than a check itself when many run at once; sharing it
-/// also keeps connections alive. Use one per runtime.
+/// What the checks run from one place share: HTTPS clients, one per set
+/// of extra trusted certificates (none, or a CA bundle's). Building a
+/// client sets up TLS and loads root certificates, which costs more than a
+/// check itself when many run at once; sharing it also keeps connections
+/// alive. Use one per runtime.
 #[derive(Default)]
 pub struct Connections {
-    http: std::sync::OnceLock<SharedHttpClient>,
+    clients: std::sync::Mutex<HashMap<Vec<u8>, SharedHttpClient>>,
 }
 
 impl Connections {
-    fn http_client(&self) -> SharedHttpClient {
-        self.http.get_or_init(https_client).clone()
+    /// The client that trusts the system's roots only.
+    pub fn http_client(&self) -> SharedHttpClient {
+        self.trusting(&ca_bundle::Bundle::default())
+    }
+
+    /// The client that also trusts `bundle`'s certificates.
+    pub fn trusting(&self, bundle: &ca_bundle::Bundle) -> SharedHttpClient {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients
+            .entry(bundle.pem().to_vec())
+            .or_insert_with(|| https_client(bundle))
+            .clone()
     }
 }
 
 /// The HTTPS client aws-config would make (rustls with aws-lc, honouring
-/// HTTPS_PROXY), without its warm-up (see [`NoWarmUp`]).
-fn https_client() -> SharedHttpClient {
+/// HTTPS_PROXY), plus the bundle's certificates, without its warm-up (see
+/// [`NoWarmUp`]).
+fn https_client(bundle: &ca_bundle::Bundle) -> SharedHttpClient {
     use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig, tls};
-    let client = Builder::new().build_with_connector_fn(|settings, components| {
+    let mut trust = tls::TrustStore::default();
+    if !bundle.pem().is_empty() {
+        trust = trust.with_pem_certificate(bundle.pem().to_vec());
+    }
+    let context = tls::TlsContext::builder().with_trust_store(trust).build();
+    let client = Builder::new().build_with_connector_fn(move |settings, components| {
         let mut conn = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::AwsLc,
         ));
+        if let Ok(ctx) = &context {
+            conn = conn.tls_context(ctx.clone());
+        }
         conn.set_connector_settings(settings.cloned());
         if let Some(components) = components {
             conn.set_sleep_impl(components.sleep_impl());
@@ -127,11 +149,53 @@ impl HttpClient for NoWarmUp {
     }
 }
 
-/// Check one profile. Never panics and never returns without a verdict:
-/// the whole check, file reading included, is bounded by `timeout`.
+/// Check one profile. Never returns without a verdict: the whole check,
+/// file reading included, is bounded by `timeout`.
 pub async fn check_profile(name: &ProfileName, env: &AwsEnv, timeout: Duration) -> CheckReport {
     let discovery = profiles::discover(env);
     check_with(name, env, timeout, &discovery, &Connections::default()).await
+}
+
+/// A check of a name that may not be one: an invalid name is its own
+/// failed report, so a batch never stops at it.
+pub async fn check_name(
+    name: &str,
+    env: &AwsEnv,
+    timeout: Duration,
+    discovery: &Discovery,
+    conns: &Connections,
+) -> CheckReport {
+    match ProfileName::parse(name) {
+        Ok(n) => check_with(&n, env, timeout, discovery, conns).await,
+        Err(e) => failed_report(
+            name,
+            discovery.get(name).map(|p| p.kind),
+            &Failure::InvalidName(e),
+            timeout,
+        ),
+    }
+}
+
+/// A report for a check that could not run.
+pub fn failed_report(
+    name: &str,
+    kind: Option<Kind>,
+    failure: &Failure,
+    timeout: Duration,
+) -> CheckReport {
+    let subject = Subject {
+        profile: name,
+        kind,
+        timeout,
+    };
+    CheckReport {
+        profile: name.to_owned(),
+        kind,
+        outcome: Outcome::Failed(diagnose::diagnose(&subject, failure)),
+        warnings: Vec::new(),
+        elapsed: Duration::ZERO,
+        finished_at: SystemTime::now(),
+    }
 }
 
 /// The same check with the files already read and connections shared, for
@@ -144,47 +208,42 @@ pub async fn check_with(
     conns: &Connections,
 ) -> CheckReport {
     let started = Instant::now();
-    let kind = discovery.get(name.as_str()).map(|p| p.kind);
+    let info = discovery.get(name.as_str());
+    let kind = info.map(|p| p.kind);
     let subject = Subject {
         profile: name.as_str(),
         kind,
         timeout,
     };
-    let outcome = match preflight(name, env, discovery) {
-        Some(failure) => Outcome::Failed(diagnose::diagnose(&subject, &failure)),
-        None => match tokio::time::timeout(
-            timeout + Duration::from_secs(1),
-            call_sts(name, env, timeout, conns),
-        )
-        .await
-        {
-            Ok(Ok(identity)) => Outcome::Passed(identity),
-            Ok(Err(failure)) => {
-                let mut d = diagnose::diagnose(&subject, &Failure::Sdk(failure));
-                if d.case == Case::SsoNoAccess
-                    && let Some(info) = discovery.get(name.as_str())
-                    && let Some(reach) = sso_portal::reachable(
-                        env,
-                        info,
+    let outcome = match preflight(name, env, discovery, conns) {
+        Err(failure) => Outcome::Failed(diagnose::diagnose(&subject, &failure)),
+        Ok(http) => {
+            let call = call_sts(name, env, timeout, discovery, http.clone());
+            match tokio::time::timeout(timeout + Duration::from_secs(1), call).await {
+                Ok(Ok(identity)) => Outcome::Passed(identity),
+                Ok(Err(failure)) => {
+                    let mut d = diagnose::diagnose(&subject, &Failure::Sdk(failure));
+                    if d.case == Case::SsoNoAccess
+                        && let Some(info) = info
+                    {
                         // What is left of this check's limit, not a new one.
-                        timeout.saturating_sub(started.elapsed()),
-                        conns.http_client(),
-                    )
-                    .await
-                {
-                    diagnose::add_reachable(&mut d, info, &reach);
+                        let left = timeout.saturating_sub(started.elapsed());
+                        if let Some(reach) = sso_portal::reachable(env, info, left, http).await {
+                            diagnose::add_reachable(&mut d, info, &reach);
+                        }
+                    }
+                    Outcome::Failed(d)
                 }
-                Outcome::Failed(d)
+                Err(_) => Outcome::Failed(diagnose::diagnose(
+                    &subject,
+                    &Failure::Sdk(SdkFailure {
+                        stage: Stage::Timeout,
+                        message: "no answer".into(),
+                        ..Default::default()
+                    }),
+                )),
             }
-            Err(_) => Outcome::Failed(diagnose::diagnose(
-                &subject,
-                &Failure::Sdk(SdkFailure {
-                    stage: Stage::Timeout,
-                    message: "no answer".into(),
-                    ..Default::default()
-                }),
-            )),
-        },
+        }
     };
     CheckReport {
         profile: name.to_string(),
@@ -197,41 +256,53 @@ pub async fn check_with(
 }
 
 /// The file-only part of a check: what can be told without the network.
-pub fn preflight(name: &ProfileName, env: &AwsEnv, discovery: &Discovery) -> Option<Failure> {
+/// When the files are sound, the HTTPS client to check with (trusting the
+/// CA bundle the CLI would trust).
+pub fn preflight(
+    name: &ProfileName,
+    env: &AwsEnv,
+    discovery: &Discovery,
+    conns: &Connections,
+) -> Result<SharedHttpClient, Failure> {
     let Some(info) = discovery.get(name.as_str()) else {
         if let Some(problem) = discovery.problems.first() {
-            return Some(Failure::ConfigParse {
+            return Err(Failure::ConfigParse {
                 path: problem.path.clone(),
                 message: problem.message.clone(),
             });
         }
         let names: Vec<&str> = discovery.names().collect();
-        return Some(Failure::ProfileMissing {
+        return Err(Failure::ProfileMissing {
             suggestions: closest_names(name.as_str(), &names, 3),
         });
     };
     if let Some(problem) = &info.problem {
         if info.missing_sso_region {
-            return Some(Failure::MissingRegion {
+            return Err(Failure::MissingRegion {
                 problem: problem.clone(),
             });
         }
-        return Some(Failure::Unusable {
+        return Err(Failure::Unusable {
             problem: problem.clone(),
             sso: info.has_sso_settings(),
         });
     }
-    let (Some(key), Some(dir)) = (info.sso_cache_key(), env.sso_cache_dir()) else {
-        return None;
-    };
-    let now = SystemTime::now();
-    match sso_cache::token_status(&dir, key, now) {
-        TokenStatus::Valid { .. }
-        | TokenStatus::Expired {
-            refreshable: true, ..
-        } => None,
-        status => Some(Failure::SsoToken { status, now }),
+    if let (Some(key), Some(dir)) = (info.sso_cache_key(), env.sso_cache_dir()) {
+        let now = SystemTime::now();
+        let status = match discovery.sso_token(key) {
+            Some(s) => s.clone(),
+            None => sso_cache::token_status(&dir, key, now),
+        };
+        match status {
+            TokenStatus::Valid { .. }
+            | TokenStatus::Expired {
+                refreshable: true, ..
+            } => {}
+            status => return Err(Failure::SsoToken { status, now }),
+        }
     }
+    let bundle = ca_bundle::for_profile(env, info).map_err(Failure::CaBundle)?;
+    Ok(conns.trusting(&bundle))
 }
 
 fn warnings(name: &ProfileName, env: &AwsEnv) -> Vec<Diagnosis> {
@@ -257,19 +328,23 @@ async fn call_sts(
     name: &ProfileName,
     env: &AwsEnv,
     timeout: Duration,
-    conns: &Connections,
+    discovery: &Discovery,
+    http: SharedHttpClient,
 ) -> Result<Identity, SdkFailure> {
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(timeout)
         .operation_attempt_timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .build();
-    let loader = aws_config::defaults(BehaviorVersion::latest())
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .env(env.sdk_env())
         .profile_name(name.as_str())
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(2));
-    let sdk = loader.http_client(conns.http_client()).load().await;
+    if let Some(files) = own_sections(name, discovery) {
+        loader = loader.profile_files(files);
+    }
+    let sdk = loader.http_client(http).load().await;
     let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
     if sdk.region().is_none() {
         conf = conf.region(aws_sdk_sts::config::Region::new(FALLBACK_REGION));
@@ -285,6 +360,24 @@ async fn call_sts(
         arn: out.arn.unwrap_or_default(),
         user_id: out.user_id.unwrap_or_default(),
     })
+}
+
+/// The sections of the files this profile's check reads: its own and its
+/// `source_profile` chain's (see `sections`). `None` while the files have
+/// problems: then the SDK reads them whole and says what is wrong.
+fn own_sections(
+    name: &ProfileName,
+    discovery: &Discovery,
+) -> Option<aws_runtime::env_config::file::EnvConfigFiles> {
+    if !discovery.problems.is_empty() {
+        return None;
+    }
+    let mut chain: HashSet<&str> = HashSet::new();
+    let mut next = Some(name.as_str());
+    while let Some(n) = next.filter(|n| chain.insert(n)) {
+        next = discovery.get(n).and_then(|p| p.source_profile.as_deref());
+    }
+    discovery.sources.sections_for(&chain)
 }
 
 /// Each error in the chain once, outermost first: readable, and without the
@@ -314,8 +407,7 @@ type StsError =
     SdkError<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError, HttpResponse>;
 
 fn sdk_failure(err: StsError) -> SdkFailure {
-    let detail = chain_text(&err);
-    let message = innermost(&err);
+    use aws_sdk_sts::operation::RequestId;
     let status = err.raw_response().map(|r| r.status().as_u16());
     let (stage, code) = match &err {
         SdkError::ConstructionFailure(_) => (Stage::Construction, None),
@@ -329,11 +421,26 @@ fn sdk_failure(err: StsError) -> SdkFailure {
         SdkError::ServiceError(e) => (Stage::Service, e.err().code().map(str::to_owned)),
         _ => (Stage::Other, None),
     };
-    let message = match (&stage, &err) {
-        (Stage::Service, SdkError::ServiceError(e)) => {
-            e.err().message().map(str::to_owned).unwrap_or(message)
+    let (message, detail) = match &err {
+        // The service error's own text is a Debug dump of its metadata:
+        // say the code, message, status and request id in words instead.
+        SdkError::ServiceError(e) => {
+            let message = e.err().message().unwrap_or_default().to_owned();
+            let mut detail = match (&code, message.is_empty()) {
+                (Some(c), false) => format!("{c}: {message}"),
+                (Some(c), true) => c.clone(),
+                (None, _) => "AWS answered with an error Escher could not read".to_owned(),
+            };
+            if let Some(s) = status {
+                detail.push_str(&format!(" (HTTP {s}"));
+                if let Some(id) = err.request_id() {
+                    detail.push_str(&format!(", request id {id}"));
+                }
+                detail.push(')');
+            }
+            (message, detail)
         }
-        _ => message,
+        _ => (innermost(&err), chain_text(&err)),
     };
     SdkFailure {
         stage,

@@ -32,6 +32,8 @@ pub enum Case {
     AwsCliMissing,
     Unknown,
     CredentialsFilePermissions,
+    InvalidProfileName,
+    CaBundleInvalid,
 }
 
 impl Case {
@@ -55,6 +57,8 @@ impl Case {
             Case::AwsCliMissing => "aws_cli_missing",
             Case::Unknown => "unknown",
             Case::CredentialsFilePermissions => "credentials_file_permissions",
+            Case::InvalidProfileName => "invalid_profile_name",
+            Case::CaBundleInvalid => "ca_bundle_invalid",
         }
     }
 
@@ -110,6 +114,11 @@ pub enum Failure {
         status: TokenStatus,
         now: SystemTime,
     },
+    /// A name the SDK cannot read (or that a command line would misread).
+    InvalidName(crate::aws::profile_name::NameError),
+    CaBundle(crate::aws::ca_bundle::BundleProblem),
+    /// The check itself stopped (a bug); what is known, in words.
+    Crashed(String),
     Sdk(SdkFailure),
 }
 
@@ -213,6 +222,13 @@ pub fn text_case(text: &str) -> Option<Case> {
 }
 
 pub fn diagnose(subject: &Subject<'_>, failure: &Failure) -> Diagnosis {
+    let mut d = classify(subject, failure);
+    d.explanation = redact(&d.explanation);
+    d.detail = redact(&d.detail);
+    d
+}
+
+fn classify(subject: &Subject<'_>, failure: &Failure) -> Diagnosis {
     let name = subject.profile;
     match failure {
         Failure::ConfigParse { path, message } => d(
@@ -280,8 +296,101 @@ pub fn diagnose(subject: &Subject<'_>, failure: &Failure) -> Diagnosis {
             problem.clone(),
         ),
         Failure::SsoToken { status, now } => sso_token(subject, status, *now),
+        Failure::InvalidName(e) => d(
+            Case::InvalidProfileName,
+            "This profile name cannot be checked",
+            e.to_string(),
+            "Use a profile name made of letters, digits and _-/.%@:+ (not starting with -), as \
+             aws configure list-profiles prints it; rename the profile in your AWS config if needed."
+                .into(),
+            Some("aws configure list-profiles".into()),
+            format!("profile name {name:?}"),
+        ),
+        Failure::CaBundle(p) => d(
+            Case::CaBundleInvalid,
+            "The CA bundle cannot be used",
+            format!(
+                "{} names {} as the certificates to trust, but {}.",
+                p.origin,
+                p.path.display(),
+                p.reason
+            ),
+            format!(
+                "Point {} at a PEM file of your company's CA certificates (the AWS CLI reads the same setting), \
+                 then click Re-check.",
+                p.origin
+            ),
+            None,
+            p.reason.clone(),
+        ),
+        Failure::Crashed(what) => d(
+            Case::Unknown,
+            "The check stopped unexpectedly",
+            format!("Escher's check of {name} stopped before it had an answer ({what}). Nothing was changed."),
+            "Click Re-check to try again. If it happens again, run the same call in a terminal to see what \
+             the AWS CLI says."
+                .into(),
+            Some(subject.get_caller_identity()),
+            what.clone(),
+        ),
         Failure::Sdk(f) => sdk(subject, f),
     }
+}
+
+/// The longest Details text shown or printed.
+pub const MAX_DETAIL: usize = 2000;
+
+/// Text safe to show: no line that looks like it holds a credential (an
+/// access key id, a secret or session token, or their names), and bounded.
+pub fn redact(text: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut dropped = false;
+    for line in text.lines() {
+        if holds_credential(line) {
+            if !dropped {
+                out.push("[a line that looked like it held a credential was left out]");
+            }
+            dropped = true;
+        } else {
+            out.push(line);
+            dropped = false;
+        }
+    }
+    let joined = out.join("\n");
+    if joined.chars().count() > MAX_DETAIL {
+        let cut: String = joined.chars().take(MAX_DETAIL).collect();
+        format!("{cut}… [cut at {MAX_DETAIL} characters]")
+    } else {
+        joined
+    }
+}
+
+fn holds_credential(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    if [
+        "secret",
+        "session_token",
+        "sessiontoken",
+        "accesskeyid",
+        "access_key_id",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    // Access key ids (AKIA…, ASIA…) and long base64 runs (secrets, tokens).
+    let bytes = line.as_bytes();
+    let key_id = bytes.windows(20).any(|w| {
+        (w.starts_with(b"AKIA") || w.starts_with(b"ASIA"))
+            && w[4..]
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    });
+    let run = line
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '/' || c == '+' || c == '='))
+        .any(|w| w.len() >= 40);
+    key_id || run
 }
 
 fn sso_token(s: &Subject<'_>, status: &TokenStatus, now: SystemTime) -> Diagnosis {
@@ -381,7 +490,7 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
             case,
             "Escher could not reach AWS",
             network_words(&detail),
-            "Check your internet connection, VPN or proxy (HTTPS_PROXY), then click Re-check. To try the same call outside Escher:".into(),
+            network_fix(&detail),
             command(s.get_caller_identity()),
             detail,
         ),
@@ -536,6 +645,23 @@ fn is_skew(message: &str) -> bool {
     message.contains("Signature expired") || message.contains("Signature not yet current")
 }
 
+fn is_tls(lower: &str) -> bool {
+    lower.contains("certificate") || lower.contains("tls") || lower.contains("unknownissuer")
+}
+
+/// What to do about a connection that failed.
+fn network_fix(detail: &str) -> String {
+    if is_tls(&detail.to_lowercase()) {
+        "If your company inspects TLS, set AWS_CA_BUNDLE (or ca_bundle in the profile) to its CA certificate \
+         bundle, as for the AWS CLI, then click Re-check. To try the same call outside Escher:"
+            .into()
+    } else {
+        "Check your internet connection, VPN or proxy (HTTPS_PROXY), then click Re-check. To try the same call \
+         outside Escher:"
+            .into()
+    }
+}
+
 fn network_words(detail: &str) -> String {
     let lower = detail.to_lowercase();
     if lower.contains("tunnel") || lower.contains("proxy") {
@@ -546,8 +672,10 @@ fn network_words(detail: &str) -> String {
             .into()
     } else if lower.contains("dns") || lower.contains("lookup") || lower.contains("resolve") {
         "The AWS address could not be looked up (DNS). You may be offline.".into()
-    } else if lower.contains("certificate") || lower.contains("tls") {
-        "A secure connection to AWS could not be made (TLS). A proxy or firewall may be intercepting it.".into()
+    } else if is_tls(&lower) {
+        "A secure connection to AWS could not be made (TLS): the certificate AWS's address presented is not \
+         trusted. A proxy or firewall may be intercepting the connection."
+            .into()
     } else {
         "The connection to AWS failed.".into()
     }
@@ -654,6 +782,20 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(diagnose(&subject(None), &f).case, Case::InvalidClientToken);
+    }
+
+    #[test]
+    fn credentials_never_reach_details() {
+        let text = "vault says:\nAccessKeyId: AKIAIOSFODNN7EXAMPLE\n\
+                    token=FwoGZXIvYXdzEBYaDHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4\nbye";
+        let shown = redact(text);
+        assert!(!shown.contains("AKIAIOSFODNN7EXAMPLE"), "{shown}");
+        assert!(!shown.contains("FwoGZXIv"), "{shown}");
+        assert!(shown.starts_with("vault says:\n[a line"), "{shown}");
+        assert!(shown.ends_with("\nbye"), "{shown}");
+        let long = redact(&"word ".repeat(1000));
+        assert!(long.chars().count() < MAX_DETAIL + 40, "{}", long.len());
+        assert!(long.ends_with("[cut at 2000 characters]"));
     }
 
     #[test]

@@ -36,9 +36,15 @@ fn passed(key: &str) -> bool {
     PASSED_VARS.contains(&key) || key.starts_with("AWS_ENDPOINT_URL")
 }
 
+/// Read by Escher itself (the SDK ignores it): the CLI's CA bundle.
+pub const CA_BUNDLE_VAR: &str = "AWS_CA_BUNDLE";
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AwsEnv {
     vars: BTreeMap<String, String>,
+    /// Which [`OVERRIDING_VARS`] are set: names only, since their values
+    /// are secrets Escher never needs.
+    overriding: Vec<&'static str>,
 }
 
 impl AwsEnv {
@@ -50,12 +56,24 @@ impl AwsEnv {
     pub fn from_vars<K: Into<String>, V: Into<String>>(
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        let vars = vars
-            .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
-            .filter(|(k, _)| passed(k) || OVERRIDING_VARS.contains(&k.as_str()))
-            .collect();
-        AwsEnv { vars }
+        let mut kept = BTreeMap::new();
+        let mut overriding = Vec::new();
+        for (k, v) in vars {
+            let (k, v): (String, String) = (k.into(), v.into());
+            if let Some(name) = OVERRIDING_VARS.iter().find(|n| **n == k) {
+                if !v.is_empty() {
+                    overriding.push(*name);
+                }
+            } else if passed(&k) || k == CA_BUNDLE_VAR {
+                kept.insert(k, v);
+            }
+        }
+        overriding.sort_by_key(|n| OVERRIDING_VARS.iter().position(|o| o == n));
+        overriding.dedup();
+        AwsEnv {
+            vars: kept,
+            overriding,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -64,11 +82,7 @@ impl AwsEnv {
 
     /// The variables set here that the CLI would let override a profile.
     pub fn overriding_vars(&self) -> Vec<&'static str> {
-        OVERRIDING_VARS
-            .iter()
-            .copied()
-            .filter(|k| self.vars.get(*k).is_some_and(|v| !v.is_empty()))
-            .collect()
+        self.overriding.clone()
     }
 
     pub fn home_dir(&self) -> Option<PathBuf> {
@@ -100,7 +114,7 @@ impl AwsEnv {
         }
     }
 
-    fn expand_home(&self, path: &str) -> PathBuf {
+    pub fn expand_home(&self, path: &str) -> PathBuf {
         match (path.strip_prefix("~/"), self.home_dir()) {
             (Some(rest), Some(home)) => home.join(rest),
             _ => PathBuf::from(path),
@@ -161,5 +175,21 @@ mod tests {
         ]);
         assert_eq!(env.config_file().unwrap(), PathBuf::from("/h/alt/config"));
         assert_eq!(env.credentials_file().unwrap(), PathBuf::from("/etc/creds"));
+    }
+
+    #[test]
+    fn secret_values_are_never_kept() {
+        let env = AwsEnv::from_vars([
+            ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMIsecret"),
+            ("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEBsessiontoken"),
+            ("AWS_ACCESS_KEY_ID", ""),
+        ]);
+        assert_eq!(
+            env.overriding_vars(),
+            vec!["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+        );
+        let shown = format!("{env:?}");
+        assert!(!shown.contains("wJalrXUtnFEMIsecret"), "{shown}");
+        assert!(!shown.contains("FwoGZXIvYXdzEBsessiontoken"), "{shown}");
     }
 }

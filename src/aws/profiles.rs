@@ -2,11 +2,14 @@
 //! classifying each one the way the SDK decides which credentials to use.
 
 use super::env::AwsEnv;
+pub use super::sections::{ProfileSources, SourceFile};
+use super::sso_cache::TokenStatus;
 use crate::block_on::block_on;
 use aws_config::profile::{Profile, ProfileSet};
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::Fs;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// How a profile gets its credentials, in the SDK's order of precedence.
@@ -65,6 +68,10 @@ pub struct ProfileInfo {
     pub sso_region: Option<String>,
     pub sso_account_id: Option<String>,
     pub sso_role_name: Option<String>,
+    /// The profile whose credentials an assume-role profile starts from.
+    pub source_profile: Option<String>,
+    /// The profile's `ca_bundle` (the AWS CLI's extra trusted certificates).
+    pub ca_bundle: Option<String>,
     /// Why an `Unusable` profile cannot work.
     pub problem: Option<String>,
     /// When the cached SSO sign-in expires (read from the SSO cache).
@@ -107,133 +114,117 @@ pub struct Discovery {
     /// Sorted by name, as `aws configure list-profiles` sorts them.
     pub profiles: Vec<ProfileInfo>,
     pub problems: Vec<FileProblem>,
+    /// The files' text as read, for checks that follow (see `sections`).
+    pub sources: ProfileSources,
+    /// Each SSO cache key's token, read once.
+    pub sso_tokens: HashMap<String, TokenStatus>,
 }
 
 impl Discovery {
     pub fn get(&self, name: &str) -> Option<&ProfileInfo> {
-        self.profiles.iter().find(|p| p.name == name)
+        self.profiles
+            .binary_search_by(|p| p.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.profiles[i])
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.profiles.iter().map(|p| p.name.as_str())
     }
+
+    /// The token status of `key` as read by `discover`.
+    pub fn sso_token(&self, key: &str) -> Option<&TokenStatus> {
+        self.sso_tokens.get(key)
+    }
 }
 
-/// Read both files as the CLI does. When one is malformed, the other's
-/// profiles still load and the malformed one is reported with its line.
+/// Read both files as the CLI does, each once. When one is malformed, the
+/// other's profiles still load and the malformed one is reported with its
+/// line. Each SSO sign-in's cache file is read once too.
 pub fn discover(env: &AwsEnv) -> Discovery {
-    let mut d = discover_files(env);
+    let sources = ProfileSources::read(env);
+    let mut d = discover_parsed(env, &sources);
+    d.problems.extend(sources.problems());
+    d.sources = sources;
     if let Some(dir) = env.sso_cache_dir() {
         let now = std::time::SystemTime::now();
         for p in &mut d.profiles {
-            if let Some(key) = p.sso_cache_key() {
-                p.sso_token_expires_at = match super::sso_cache::token_status(&dir, key, now) {
-                    super::sso_cache::TokenStatus::Valid { expires_at }
-                    | super::sso_cache::TokenStatus::Expired { expires_at, .. } => Some(expires_at),
-                    _ => None,
-                };
-            }
+            let Some(key) = p.sso_cache_key().map(str::to_owned) else {
+                continue;
+            };
+            let status = d
+                .sso_tokens
+                .entry(key)
+                .or_insert_with_key(|key| super::sso_cache::token_status(&dir, key, now));
+            p.sso_token_expires_at = match status {
+                TokenStatus::Valid { expires_at } | TokenStatus::Expired { expires_at, .. } => {
+                    Some(*expires_at)
+                }
+                _ => None,
+            };
         }
     }
     d
 }
 
-/// aws-config reads a file that is not UTF-8 as empty, without a word;
-/// Escher says so, with the line, since the user's profiles vanish.
-fn encoding_problem(path: &PathBuf) -> Option<FileProblem> {
-    let bytes = std::fs::read(path).ok()?;
-    let err = std::str::from_utf8(&bytes).err()?;
-    let at = err.valid_up_to();
-    let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-    Some(FileProblem {
-        path: path.clone(),
-        message: format!(
-            "line {line} is not UTF-8 text, so AWS tools ignore the whole file; save it as UTF-8"
-        ),
-    })
-}
-
-fn discover_files(env: &AwsEnv) -> Discovery {
-    let mut d = discover_parsed(env);
-    for path in [env.config_file(), env.credentials_file()]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(problem) = encoding_problem(&path) {
-            d.problems.push(problem);
-        }
-    }
-    d
-}
-
-fn discover_parsed(env: &AwsEnv) -> Discovery {
-    // A missing file is an empty one, as for the CLI; aws-config would call
-    // an explicitly named missing file an error.
-    let config = env.config_file().filter(|p| p.exists());
-    let credentials = env.credentials_file().filter(|p| p.exists());
+fn discover_parsed(env: &AwsEnv, sources: &ProfileSources) -> Discovery {
+    let (config, credentials) = (sources.config.as_ref(), sources.credentials.as_ref());
     if config.is_none() && credentials.is_none() {
         return Discovery::default();
     }
-    match load(env, &files(config.as_ref(), credentials.as_ref())) {
+    let fs = sources.fs();
+    match load(env, &fs, &files(config, credentials)) {
         Ok(set) => Discovery {
             profiles: classify_all(&set),
-            problems: Vec::new(),
+            ..Discovery::default()
         },
         Err(_) => {
             // Load each file alone to tell which one is malformed.
             let mut problems = Vec::new();
             let mut profiles = Vec::new();
-            for (path, only) in [
-                (
-                    config.as_ref(),
-                    config.as_ref().map(|c| files(Some(c), None)),
-                ),
-                (
-                    credentials.as_ref(),
-                    credentials.as_ref().map(|c| files(None, Some(c))),
-                ),
+            for (file, only) in [
+                (config, config.map(|c| files(Some(c), None))),
+                (credentials, credentials.map(|c| files(None, Some(c)))),
             ] {
-                let (Some(path), Some(only)) = (path, only) else {
+                let (Some(file), Some(only)) = (file, only) else {
                     continue;
                 };
-                match load(env, &only) {
+                match load(env, &fs, &only) {
                     Ok(set) => profiles.extend(classify_all(&set)),
                     Err(message) => problems.push(FileProblem {
-                        path: path.clone(),
+                        path: file.path.clone(),
                         message,
                     }),
                 }
             }
             profiles.sort_by(|a, b| a.name.cmp(&b.name));
             profiles.dedup_by(|a, b| a.name == b.name);
-            Discovery { profiles, problems }
+            Discovery {
+                profiles,
+                problems,
+                ..Discovery::default()
+            }
         }
     }
 }
 
-/// Never empty: the caller has at least one path (the builder panics
+/// Never empty: the caller has at least one file (the builder panics
 /// on an empty set).
-fn files(config: Option<&PathBuf>, credentials: Option<&PathBuf>) -> EnvConfigFiles {
+fn files(config: Option<&SourceFile>, credentials: Option<&SourceFile>) -> EnvConfigFiles {
     let mut b = EnvConfigFiles::builder()
         .include_default_config_file(false)
         .include_default_credentials_file(false);
     if let Some(c) = config {
-        b = b.with_file(EnvConfigFileKind::Config, c);
+        b = b.with_file(EnvConfigFileKind::Config, &c.path);
     }
     if let Some(c) = credentials {
-        b = b.with_file(EnvConfigFileKind::Credentials, c);
+        b = b.with_file(EnvConfigFileKind::Credentials, &c.path);
     }
     b.build()
 }
 
-fn load(env: &AwsEnv, files: &EnvConfigFiles) -> Result<ProfileSet, String> {
-    block_on(aws_config::profile::load(
-        &Fs::real(),
-        &env.sdk_env(),
-        files,
-        None,
-    ))
-    .map_err(|e| {
+fn load(env: &AwsEnv, fs: &Fs, files: &EnvConfigFiles) -> Result<ProfileSet, String> {
+    block_on(aws_config::profile::load(fs, &env.sdk_env(), files, None)).map_err(|e| {
         use std::error::Error;
         // The outer error only says "failed to parse"; the source names the line.
         match e.source() {
@@ -266,6 +257,8 @@ pub fn classify(set: &ProfileSet, p: &Profile) -> ProfileInfo {
         sso_region: get(p, "sso_region"),
         sso_account_id: get(p, "sso_account_id"),
         sso_role_name: get(p, "sso_role_name"),
+        source_profile: get(p, "source_profile"),
+        ca_bundle: get(p, "ca_bundle"),
         problem: None,
         sso_token_expires_at: None,
         missing_sso_region: false,

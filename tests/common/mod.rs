@@ -1,12 +1,15 @@
 //! Test fixtures: a real HTTP server on 127.0.0.1 that plays AWS STS
-//! (query protocol, XML) and the SSO portal (JSON), and a home directory
-//! in a temp dir with real AWS profile files.
+//! (query protocol, XML; it checks SigV4 signatures with the secret it
+//! knows) and the SSO portal (JSON), and a home directory in a temp dir
+//! with real AWS profile files.
 #![allow(dead_code)]
+
+mod sigv4;
 
 use escher::aws::env::AwsEnv;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -31,19 +34,41 @@ impl FakeIdentity {
 /// How STS answers GetCallerIdentity.
 #[derive(Clone, Debug)]
 pub enum StsMode {
-    /// Known access keys get their identity; others InvalidClientTokenId.
+    /// Judge each request as STS does: the key must be known, the
+    /// signature made with its secret, the session token current and the
+    /// request time within 5 minutes of the server's clock.
     Normal,
     /// Never answer.
     Hang,
     /// 403 with a body the SDK cannot parse.
     Bare403,
-    /// Always this error code and message, status 403.
-    Error(String, String),
+}
+
+/// An access key the fake knows.
+#[derive(Clone, Debug)]
+struct Key {
+    secret: String,
+    /// Temporary credentials carry a session token.
+    token: Option<String>,
+    expired: bool,
+    identity: Option<FakeIdentity>,
+}
+
+/// The secret and session token the fake portal hands out for `access_key`.
+pub fn sso_secret(access_key: &str) -> (String, String) {
+    (
+        format!("sso-secret-{access_key}"),
+        format!("sso-session-{access_key}"),
+    )
 }
 
 #[derive(Default)]
 struct State {
-    identities: HashMap<String, FakeIdentity>,
+    keys: HashMap<String, Key>,
+    /// How far the server's clock is from this machine's (seconds).
+    clock_offset: i64,
+    /// Leave out the `Date` header, so the SDK cannot correct its clock.
+    no_date_header: bool,
     /// SSO bearer token → (account, role) → access key id it yields.
     sso: HashMap<String, Vec<(String, String, String)>>,
     sts_mode: Option<StsMode>,
@@ -55,6 +80,7 @@ struct State {
     role_credentials_delay: Option<Duration>,
     sts_calls: usize,
     sso_calls: usize,
+    oidc_calls: usize,
 }
 
 pub struct FakeAws {
@@ -64,25 +90,100 @@ pub struct FakeAws {
 
 impl FakeAws {
     pub fn start() -> Self {
+        Self::start_with(None)
+    }
+
+    /// The same service over HTTPS, with this certificate and key: the
+    /// `url` is `https://localhost:PORT`.
+    pub fn start_tls(config: Arc<rustls::ServerConfig>) -> Self {
+        Self::start_with(Some(config))
+    }
+
+    fn start_with(tls: Option<Arc<rustls::ServerConfig>>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let port = listener.local_addr().unwrap().port();
+        let url = match tls {
+            Some(_) => format!("https://localhost:{port}"),
+            None => format!("http://127.0.0.1:{port}"),
+        };
         let state = Arc::new(Mutex::new(State::default()));
         let s = state.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let s = s.clone();
-                std::thread::spawn(move || serve(stream, s));
+                let tls = tls.clone();
+                std::thread::spawn(move || match tls {
+                    None => serve(stream, s),
+                    Some(config) => {
+                        if let Ok(conn) = rustls::ServerConnection::new(config) {
+                            serve(rustls::StreamOwned::new(conn, stream), s);
+                        }
+                    }
+                });
             }
         });
         FakeAws { url, state }
     }
 
+    /// Long-term access keys with their secret, answering as `id`.
+    pub fn user(&self, access_key: &str, secret: &str, id: FakeIdentity) -> &Self {
+        self.state.lock().unwrap().keys.insert(
+            access_key.into(),
+            Key {
+                secret: secret.into(),
+                token: None,
+                expired: false,
+                identity: Some(id),
+            },
+        );
+        self
+    }
+
+    /// Who the temporary credentials the portal issued as `access_key` are.
     pub fn identity(&self, access_key: &str, id: FakeIdentity) -> &Self {
+        let (secret, token) = sso_secret(access_key);
+        let mut s = self.state.lock().unwrap();
+        let key = s.keys.entry(access_key.into()).or_insert(Key {
+            secret,
+            token: Some(token),
+            expired: false,
+            identity: None,
+        });
+        key.identity = Some(id);
+        self
+    }
+
+    /// Temporary credentials: a key with a session token, for profiles
+    /// that hold `aws_session_token`.
+    pub fn session(&self, access_key: &str, secret: &str, token: &str, id: FakeIdentity) -> &Self {
+        self.user(access_key, secret, id);
         self.state
             .lock()
             .unwrap()
-            .identities
-            .insert(access_key.into(), id);
+            .keys
+            .get_mut(access_key)
+            .unwrap()
+            .token = Some(token.into());
+        self
+    }
+
+    /// The session of `access_key` has passed its expiry.
+    pub fn expire(&self, access_key: &str) -> &Self {
+        if let Some(k) = self.state.lock().unwrap().keys.get_mut(access_key) {
+            k.expired = true;
+        }
+        self
+    }
+
+    /// The server's clock runs `seconds` ahead of (or behind) this machine's.
+    pub fn clock_offset(&self, seconds: i64) -> &Self {
+        self.state.lock().unwrap().clock_offset = seconds;
+        self
+    }
+
+    /// Answer without a `Date` header (as some proxies do).
+    pub fn without_date_header(&self) -> &Self {
+        self.state.lock().unwrap().no_date_header = true;
         self
     }
 
@@ -132,6 +233,10 @@ impl FakeAws {
     pub fn sso_calls(&self) -> usize {
         self.state.lock().unwrap().sso_calls
     }
+
+    pub fn oidc_calls(&self) -> usize {
+        self.state.lock().unwrap().oidc_calls
+    }
 }
 
 /// A loopback address where nothing listens.
@@ -149,7 +254,7 @@ struct Request {
     body: String,
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+fn read_request<S: Read>(reader: &mut BufReader<S>) -> Option<Request> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
@@ -183,11 +288,12 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     })
 }
 
-fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
-    let mut writer = stream.try_clone().unwrap();
+fn serve<S: Read + Write>(stream: S, state: Arc<Mutex<State>>) {
     let mut reader = BufReader::new(stream);
     while let Some(req) = read_request(&mut reader) {
-        let (status, content_type, body) = if req.path.starts_with("/federation/credentials") {
+        let (status, content_type, body) = if req.method == "POST" && req.path == "/token" {
+            sso_oidc_refresh(&req, &state)
+        } else if req.path.starts_with("/federation/credentials") {
             let delay = state.lock().unwrap().role_credentials_delay;
             if let Some(d) = delay {
                 std::thread::sleep(d);
@@ -221,21 +327,39 @@ fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
             403 => "Forbidden",
             _ => "Error",
         };
+        let date = {
+            let s = state.lock().unwrap();
+            (!s.no_date_header).then(|| {
+                let t = aws_smithy_types::DateTime::from(server_now(s.clock_offset));
+                format!(
+                    "date: {}\r\n",
+                    t.fmt(aws_smithy_types::date_time::Format::HttpDate)
+                        .unwrap()
+                )
+            })
+        };
         let head = format!(
-            "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-amzn-requestid: 00000000-0000-0000-0000-000000000000\r\n\r\n",
-            body.len()
+            "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n{}x-amzn-requestid: 00000000-0000-0000-0000-000000000000\r\n\r\n",
+            body.len(),
+            date.unwrap_or_default()
         );
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(body.as_bytes()).is_err()
+        let writer = reader.get_mut();
+        if writer.write_all(head.as_bytes()).is_err()
+            || writer.write_all(body.as_bytes()).is_err()
+            || writer.flush().is_err()
         {
             return;
         }
     }
 }
 
-fn access_key_of(req: &Request) -> Option<String> {
-    let auth = req.headers.get("authorization")?;
-    let cred = auth.split("Credential=").nth(1)?;
-    Some(cred.split('/').next()?.to_owned())
+fn server_now(offset: i64) -> std::time::SystemTime {
+    let now = std::time::SystemTime::now();
+    if offset >= 0 {
+        now + Duration::from_secs(offset as u64)
+    } else {
+        now - Duration::from_secs(offset.unsigned_abs())
+    }
 }
 
 fn sts_error(code: &str, message: &str) -> (u16, &'static str, String) {
@@ -258,24 +382,102 @@ fn sts(req: &Request, state: &Mutex<State>) -> Option<(u16, &'static str, String
             "text/html",
             "<html><body>Forbidden</body></html>".into(),
         )),
-        StsMode::Error(code, msg) => Some(sts_error(&code, &msg)),
-        StsMode::Normal => {
-            let key = access_key_of(req).unwrap_or_default();
-            Some(match s.identities.get(&key) {
-                Some(id) => (
-                    200,
-                    "text/xml",
-                    format!(
-                        r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>{}</Arn><UserId>{}</UserId><Account>{}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>"#,
-                        id.arn, id.user_id, id.account
-                    ),
-                ),
-                None => sts_error(
-                    "InvalidClientTokenId",
-                    "The security token included in the request is invalid.",
-                ),
-            })
-        }
+        StsMode::Normal => Some(judge(req, &s)),
+    }
+}
+
+/// GetCallerIdentity as STS answers it, in STS's order of checks.
+fn judge(req: &Request, s: &State) -> (u16, &'static str, String) {
+    let Some(auth) = sigv4::authorization(&req.headers) else {
+        return sts_error(
+            "MissingAuthenticationToken",
+            "Request is missing Authentication Token",
+        );
+    };
+    let Some(key) = s.keys.get(&auth.access_key) else {
+        return sts_error(
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        );
+    };
+    let now = server_now(s.clock_offset);
+    let Some(signed_at) = req
+        .headers
+        .get("x-amz-date")
+        .and_then(|d| sigv4::amz_date(d))
+    else {
+        return sts_error(
+            "IncompleteSignature",
+            "Date must be in ISO-8601 'basic format'.",
+        );
+    };
+    let skew = Duration::from_secs(300);
+    if signed_at + skew < now {
+        return sts_error(
+            "SignatureDoesNotMatch",
+            &format!(
+                "Signature expired: {} is now earlier than {} ({} - 5 min.)",
+                sigv4::amz_date_text(signed_at),
+                sigv4::amz_date_text(now - skew),
+                sigv4::amz_date_text(now)
+            ),
+        );
+    }
+    if signed_at > now + skew {
+        return sts_error(
+            "SignatureDoesNotMatch",
+            &format!(
+                "Signature not yet current: {} is still later than {} ({} + 5 min.)",
+                sigv4::amz_date_text(signed_at),
+                sigv4::amz_date_text(now + skew),
+                sigv4::amz_date_text(now)
+            ),
+        );
+    }
+    let sent_token = req.headers.get("x-amz-security-token");
+    if sent_token != key.token.as_ref() {
+        return sts_error(
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        );
+    }
+    if key.expired {
+        return sts_error(
+            "ExpiredToken",
+            "The security token included in the request is expired",
+        );
+    }
+    let (method, path, body) = (&req.method, &req.path, req.body.as_bytes());
+    let token = key.token.as_deref();
+    if !sigv4::signature_matches(
+        &auth,
+        &key.secret,
+        token,
+        method,
+        path,
+        &req.headers,
+        body,
+        signed_at,
+    ) {
+        return sts_error(
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your AWS \
+             Secret Access Key and signing method. Consult the service documentation for details.",
+        );
+    }
+    match &key.identity {
+        Some(id) => (
+            200,
+            "text/xml",
+            format!(
+                r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>{}</Arn><UserId>{}</UserId><Account>{}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>"#,
+                id.arn, id.user_id, id.account
+            ),
+        ),
+        None => sts_error(
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        ),
     }
 }
 
@@ -290,6 +492,7 @@ fn query_param(path: &str, key: &str) -> Option<String> {
 fn sso_role_credentials(req: &Request, state: &Mutex<State>) -> (u16, &'static str, String) {
     let mut s = state.lock().unwrap();
     s.sso_calls += 1;
+    let s = &mut *s;
     let token = req
         .headers
         .get("x-amz-sso_bearer_token")
@@ -304,8 +507,19 @@ fn sso_role_credentials(req: &Request, state: &Mutex<State>) -> (u16, &'static s
             r#"{"message":"Session token not found or invalid","__type":"com.amazonaws.switchboard.portal#UnauthorizedException"}"#.into(),
         );
     };
-    match assignments.iter().find(|(a, r, _)| *a == account && *r == role) {
-        Some((_, _, key)) => {
+    let found = assignments
+        .iter()
+        .find(|(a, r, _)| *a == account && *r == role)
+        .map(|(_, _, key)| key.clone());
+    match found {
+        Some(key) => {
+            let (secret, token) = sso_secret(&key);
+            s.keys.entry(key.clone()).or_insert(Key {
+                secret: secret.clone(),
+                token: Some(token.clone()),
+                expired: false,
+                identity: None,
+            });
             let expiration = (std::time::SystemTime::now() + Duration::from_secs(3600))
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap()
@@ -314,7 +528,7 @@ fn sso_role_credentials(req: &Request, state: &Mutex<State>) -> (u16, &'static s
                 200,
                 "application/json",
                 format!(
-                    r#"{{"roleCredentials":{{"accessKeyId":"{key}","secretAccessKey":"sso-secret","sessionToken":"sso-session-token","expiration":{expiration}}}}}"#
+                    r#"{{"roleCredentials":{{"accessKeyId":"{key}","secretAccessKey":"{secret}","sessionToken":"{token}","expiration":{expiration}}}}}"#
                 ),
             )
         }
@@ -322,6 +536,28 @@ fn sso_role_credentials(req: &Request, state: &Mutex<State>) -> (u16, &'static s
             403,
             "application/json",
             r#"{"message":"No access","__type":"com.amazonaws.switchboard.portal#ForbiddenException"}"#.into(),
+        ),
+    }
+}
+
+/// SSO OIDC CreateToken with a refresh token: what the SDK calls to renew
+/// a sign-in that is about to expire. Refresh token `R` yields access
+/// token `R-renewed`.
+fn sso_oidc_refresh(req: &Request, state: &Mutex<State>) -> (u16, &'static str, String) {
+    state.lock().unwrap().oidc_calls += 1;
+    let body: serde_json::Value = serde_json::from_str(&req.body).unwrap_or_default();
+    match (body["grantType"].as_str(), body["refreshToken"].as_str()) {
+        (Some("refresh_token"), Some(refresh)) => (
+            200,
+            "application/json",
+            format!(
+                r#"{{"accessToken":"{refresh}-renewed","expiresIn":28800,"tokenType":"Bearer","refreshToken":"{refresh}"}}"#
+            ),
+        ),
+        _ => (
+            400,
+            "application/json",
+            r#"{"error":"invalid_grant","error_description":"Invalid grant provided"}"#.into(),
         ),
     }
 }
@@ -421,6 +657,48 @@ impl Home {
         )
         .unwrap();
         path
+    }
+
+    /// A sign-in as `aws sso login` leaves it when the SSO session can be
+    /// renewed: with a refresh token and a client registration.
+    pub fn sso_token_refreshable(
+        &self,
+        key: &str,
+        token: &str,
+        refresh: &str,
+        expires_in_secs: i64,
+    ) -> PathBuf {
+        let path = self.sso_token(key, token, expires_in_secs);
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let later = aws_smithy_types::DateTime::from(
+            std::time::SystemTime::now() + Duration::from_secs(90 * 86400),
+        )
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap();
+        v["refreshToken"] = refresh.into();
+        v["clientId"] = "client-1".into();
+        v["clientSecret"] = "client-secret-1".into();
+        v["registrationExpiresAt"] = later.into();
+        std::fs::write(&path, v.to_string()).unwrap();
+        path
+    }
+
+    /// Every file under this home and its bytes.
+    pub fn snapshot(&self) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+        fn walk(dir: &std::path::Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if let Ok(bytes) = std::fs::read(&p) {
+                    out.insert(p, bytes);
+                }
+            }
+        }
+        let mut out = std::collections::BTreeMap::new();
+        walk(self.dir.path(), &mut out);
+        out
     }
 
     /// The environment a check runs in: this home, and every AWS endpoint

@@ -4,6 +4,7 @@ use escher::aws::diagnose::Case;
 use escher::aws::profile_name::ProfileName;
 use escher::background::{Background, Event};
 use escher::terminal::LaunchEnv;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,7 +45,11 @@ fn case(r: &CheckReport) -> Case {
 #[test]
 fn access_key_profile_passes_with_its_identity() {
     let aws = FakeAws::start();
-    aws.identity("AKIADEV", FakeIdentity::user("111122223333", "dev"));
+    aws.user(
+        "AKIADEV",
+        "s3cr3t",
+        FakeIdentity::user("111122223333", "dev"),
+    );
     let home = keys_home("dev", "AKIADEV");
     let r = check(&home, &aws.url, "dev", T);
     let id = r.identity().expect("passed");
@@ -57,8 +62,12 @@ fn access_key_profile_passes_with_its_identity() {
 #[test]
 fn the_named_profile_wins_over_credentials_in_the_environment() {
     let aws = FakeAws::start();
-    aws.identity("AKIADEV", FakeIdentity::user("111122223333", "dev"));
-    aws.identity("AKIAENV", FakeIdentity::user("999999999999", "env"));
+    aws.user(
+        "AKIADEV",
+        "s3cr3t",
+        FakeIdentity::user("111122223333", "dev"),
+    );
+    aws.user("AKIAENV", "x", FakeIdentity::user("999999999999", "env"));
     let mut home = keys_home("dev", "AKIADEV");
     home.extra = vec![
         ("AWS_ACCESS_KEY_ID".into(), "AKIAENV".into()),
@@ -95,22 +104,36 @@ fn unreadable_403_is_rejected_credentials() {
 #[test]
 fn wrong_secret_and_expired_session_are_told_apart() {
     let aws = FakeAws::start();
-    aws.sts_mode(StsMode::Error(
-        "SignatureDoesNotMatch".into(),
-        "The request signature we calculated does not match".into(),
-    ));
+    // The files hold "s3cr3t"; STS knows the key with another secret.
+    aws.user(
+        "AKIADEV",
+        "the-current-secret",
+        FakeIdentity::user("1", "dev"),
+    );
     let r = check(&keys_home("dev", "AKIADEV"), &aws.url, "dev", T);
     assert_eq!(case(&r), Case::SignatureMismatch);
     assert_eq!(
         r.diagnosis().unwrap().command.as_deref(),
         Some("aws configure --profile dev")
     );
-    aws.sts_mode(StsMode::Error(
-        "ExpiredToken".into(),
-        "The security token included in the request is expired".into(),
-    ));
-    let r = check(&keys_home("dev", "AKIADEV"), &aws.url, "dev", T);
+    let home = Home::new();
+    home.config("[profile temp]\nregion = eu-west-1\n");
+    home.credentials(
+        "[temp]\naws_access_key_id = ASIATEMP\naws_secret_access_key = t\naws_session_token = tok\n",
+    );
+    aws.session("ASIATEMP", "t", "tok", FakeIdentity::user("1", "temp"));
+    assert!(
+        check(&home, &aws.url, "temp", T).passed(),
+        "a current session passes"
+    );
+    aws.expire("ASIATEMP");
+    let r = check(&home, &aws.url, "temp", T);
     assert_eq!(case(&r), Case::ExpiredToken);
+    assert!(
+        r.diagnosis().unwrap().detail.contains("request id"),
+        "{:?}",
+        r.diagnosis()
+    );
 }
 
 #[test]
@@ -296,7 +319,11 @@ fn failing_credential_process_is_named() {
 #[test]
 fn a_second_check_while_one_is_in_flight_starts_nothing() {
     let aws = FakeAws::start();
-    aws.identity("AKIADEV", FakeIdentity::user("111122223333", "dev"));
+    aws.user(
+        "AKIADEV",
+        "s3cr3t",
+        FakeIdentity::user("111122223333", "dev"),
+    );
     let home = keys_home("dev", "AKIADEV");
     let runtime = rt();
     let mut bg = Background::new(
@@ -337,16 +364,28 @@ fn a_second_check_while_one_is_in_flight_starts_nothing() {
 #[test]
 fn a_clock_that_stays_wrong_is_named() {
     let aws = FakeAws::start();
-    aws.sts_mode(StsMode::Error(
-        "SignatureDoesNotMatch".into(),
-        "Signature expired: 20260101T000000Z is now earlier than 20260101T001000Z (20260101T001500Z - 5 min.)".into(),
-    ));
-    let d = check(&keys_home("dev", "AKIADEV"), &aws.url, "dev", T)
+    aws.user(
+        "AKIADEV",
+        "s3cr3t",
+        FakeIdentity::user("111122223333", "dev"),
+    );
+    // STS's clock is 15 minutes ahead. It says so in its Date header, and
+    // the SDK corrects for it and signs again, as the CLI does.
+    aws.clock_offset(15 * 60);
+    let home = keys_home("dev", "AKIADEV");
+    assert!(
+        check(&home, &aws.url, "dev", T).passed(),
+        "the SDK corrects skew it can see"
+    );
+    // Where nothing tells the SDK the real time, the skew persists.
+    aws.without_date_header();
+    let d = check(&home, &aws.url, "dev", T)
         .diagnosis()
         .cloned()
         .unwrap();
-    assert_eq!(d.case, Case::ClockSkew);
+    assert_eq!(d.case, Case::ClockSkew, "{d:?}");
     assert!(d.fix.contains("automatic date and time"));
+    assert!(d.detail.contains("Signature expired"), "{}", d.detail);
 }
 
 #[test]
@@ -370,7 +409,11 @@ fn a_tls_failure_is_said_in_words() {
 fn a_credentials_file_others_can_read_gets_a_warning() {
     use std::os::unix::fs::PermissionsExt;
     let aws = FakeAws::start();
-    aws.identity("AKIADEV", FakeIdentity::user("111122223333", "dev"));
+    aws.user(
+        "AKIADEV",
+        "s3cr3t",
+        FakeIdentity::user("111122223333", "dev"),
+    );
     let home = keys_home("dev", "AKIADEV");
     let path = home.path().join(".aws/credentials");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -419,8 +462,9 @@ fn a_hundred_concurrent_checks_all_complete() {
     let mut config = String::new();
     let mut creds = String::new();
     for i in 0..100 {
-        aws.identity(
+        aws.user(
             &format!("AKIA{i:04}"),
+            "s",
             FakeIdentity::user("123456789012", &format!("u{i}")),
         );
         config.push_str(&format!("[profile p{i}]\nregion = us-east-1\n"));
@@ -431,11 +475,8 @@ fn a_hundred_concurrent_checks_all_complete() {
     home.config(&config);
     home.credentials(&creds);
     let env = home.env(&aws.url);
-    let names: Vec<ProfileName> = (0..100)
-        .map(|i| ProfileName::parse(&format!("p{i}")).unwrap())
-        .collect();
-    let discovery = std::sync::Arc::new(escher::aws::profiles::discover(&env));
-    let reports = rt().block_on(escher::cli::check_many(names, &env, T, discovery));
+    let names: Vec<String> = (0..100).map(|i| format!("p{i}")).collect();
+    let reports = rt().block_on(escher::aws::batch::check_in_order(names, env, T, None));
     assert_eq!(reports.len(), 100);
     for (i, r) in reports.iter().enumerate() {
         assert_eq!(r.profile, format!("p{i}"), "order asked");
@@ -451,13 +492,14 @@ fn a_hundred_concurrent_checks_all_complete() {
 fn a_slow_portal_listing_never_stretches_the_check_past_its_limit() {
     let aws = FakeAws::start();
     aws.sso_assignment("tok-1", "123456789012", "ReadOnly", "ASIASSO");
-    aws.listing_delay(Duration::from_secs(20));
-    // The refusal itself takes time: the listing gets only what is left.
-    aws.role_credentials_delay(Duration::from_millis(1500));
+    aws.listing_delay(Duration::from_secs(60));
+    // The refusal itself takes most of the limit: the listing gets only
+    // what is left (a new limit of its own would end past 14 s).
+    aws.role_credentials_delay(Duration::from_secs(6));
     let home = sso_home("AdministratorAccess");
     home.sso_token("corp", "tok-1", 3600);
     let started = std::time::Instant::now();
-    let d = check(&home, &aws.url, "prod-admin", Duration::from_secs(2))
+    let d = check(&home, &aws.url, "prod-admin", Duration::from_secs(8))
         .diagnosis()
         .cloned()
         .unwrap();
@@ -468,8 +510,148 @@ fn a_slow_portal_listing_never_stretches_the_check_past_its_limit() {
     );
     assert!(!d.explanation.contains("can reach"), "{}", d.explanation);
     assert!(
-        started.elapsed() < Duration::from_millis(2900),
+        started.elapsed() < Duration::from_secs(11),
         "took {:?}",
         started.elapsed()
     );
+}
+
+/// A CA made here, and the TLS config of a server for `localhost` it signed.
+fn company_ca() -> (String, std::sync::Arc<rustls::ServerConfig>) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Escher Test Inspecting Proxy CA");
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .signed_by(&leaf_key, &issuer)
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+        )
+        .unwrap();
+    (ca_cert.pem(), std::sync::Arc::new(config))
+}
+
+#[test]
+fn a_company_ca_is_trusted_from_aws_ca_bundle_or_the_profile_as_by_the_cli() {
+    let (ca_pem, tls) = company_ca();
+    let aws = FakeAws::start_tls(tls);
+    aws.user(
+        "AKIADEV",
+        "s3cr3t",
+        FakeIdentity::user("111122223333", "dev"),
+    );
+    let mut home = keys_home("dev", "AKIADEV");
+    let bundle = home.path().join("company-ca.pem");
+    std::fs::write(&bundle, &ca_pem).unwrap();
+
+    let d = check(&home, &aws.url, "dev", T)
+        .diagnosis()
+        .cloned()
+        .unwrap();
+    assert_eq!(d.case, Case::Network, "{d:?}");
+    assert!(d.explanation.contains("TLS"), "{}", d.explanation);
+    assert!(
+        d.fix.contains("AWS_CA_BUNDLE") && d.fix.contains("ca_bundle"),
+        "{}",
+        d.fix
+    );
+
+    home.extra = vec![("AWS_CA_BUNDLE".into(), bundle.display().to_string())];
+    let r = check(&home, &aws.url, "dev", T);
+    assert!(r.passed(), "{:?}", r.outcome);
+
+    home.extra.clear();
+    home.config(&format!(
+        "[profile dev]\nregion = eu-west-1\nca_bundle = {}\n",
+        bundle.display()
+    ));
+    assert!(
+        check(&home, &aws.url, "dev", T).passed(),
+        "the profile's ca_bundle"
+    );
+
+    // The variable wins over the profile, as for the CLI.
+    let junk = home.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate").unwrap();
+    home.extra = vec![("AWS_CA_BUNDLE".into(), junk.display().to_string())];
+    let d = check(&home, &aws.url, "dev", T)
+        .diagnosis()
+        .cloned()
+        .unwrap();
+    assert_eq!(d.case, Case::CaBundleInvalid, "{d:?}");
+    assert!(
+        d.explanation.starts_with("AWS_CA_BUNDLE names"),
+        "{}",
+        d.explanation
+    );
+    assert!(
+        d.explanation.contains("holds no PEM certificate"),
+        "{}",
+        d.explanation
+    );
+}
+
+#[test]
+fn escher_writes_nothing_under_the_home_but_a_renewed_sso_sign_in() {
+    let aws = FakeAws::start();
+    aws.user(
+        "AKIADEV",
+        "s3cr3t",
+        FakeIdentity::user("111122223333", "dev"),
+    );
+    aws.sso_assignment("tok-1", "123456789012", "ReadOnly", "ASIASSO");
+    aws.sso_assignment("refresh-1-renewed", "123456789012", "ReadOnly", "ASIASSO");
+    aws.identity("ASIASSO", FakeIdentity::user("123456789012", "alice"));
+    let home = sso_home("ReadOnly");
+    home.credentials("[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = s3cr3t\n");
+    home.config(&format!(
+        "{}[profile dev]\nregion = eu-west-1\n[profile gone]\nregion = eu-west-1\n",
+        std::fs::read_to_string(home.path().join(".aws/config")).unwrap()
+    ));
+    let cache = home.sso_token("corp", "tok-1", 3600);
+    let before = home.snapshot();
+    let env = home.env(&aws.url);
+    let names = ["dev", "prod-admin", "gone", "nope"]
+        .map(String::from)
+        .to_vec();
+    let reports = rt().block_on(escher::aws::batch::check_in_order(
+        names,
+        env.clone(),
+        T,
+        None,
+    ));
+    assert!(reports[0].passed() && reports[1].passed(), "{reports:?}");
+    assert_eq!(home.snapshot(), before, "checks wrote under the home");
+
+    // A sign-in within five minutes of its end, with a refresh token: the
+    // SDK renews it and rewrites its cache file, as the CLI would. That
+    // file is the only one that changes.
+    home.sso_token_refreshable("corp", "tok-1", "refresh-1", 120);
+    let before = home.snapshot();
+    let names = vec!["prod-admin".to_owned(), "dev".to_owned()];
+    let reports = rt().block_on(escher::aws::batch::check_in_order(names, env, T, None));
+    assert!(reports.iter().all(|r| r.passed()), "{reports:?}");
+    assert_eq!(aws.oidc_calls(), 1);
+    let after = home.snapshot();
+    let changed: Vec<&PathBuf> = after
+        .keys()
+        .filter(|p| before.get(*p) != after.get(*p))
+        .collect();
+    assert_eq!(changed, vec![&cache], "only the SSO cache file may change");
+    let renewed: serde_json::Value = serde_json::from_slice(&after[&cache]).unwrap();
+    assert_eq!(renewed["accessToken"], "refresh-1-renewed");
 }

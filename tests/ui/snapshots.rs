@@ -48,8 +48,8 @@ fn connect_aws_access_keys_screen() {
 fn settings_profiles_pane() {
     let w = super::wizard::World::new(
         "[profile prod-admin]\nregion = us-east-1\n[profile staging]\nregion = eu-west-1\n[profile audit]\nregion = us-east-1\n",
-        "[prod-admin]\naws_access_key_id = AKIAPROD\naws_secret_access_key = x\n\
-         [staging]\naws_access_key_id = AKIASTAGE\naws_secret_access_key = y\n\
+        "[prod-admin]\naws_access_key_id = AKIAPROD\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\
+         [staging]\naws_access_key_id = AKIASTAGE\naws_secret_access_key = stagingSECRETkey0000000000000000000000\n\
          [audit]\naws_access_key_id = AKIAAUDIT\naws_secret_access_key = z\n",
     );
     let mut h = harness(w.app());

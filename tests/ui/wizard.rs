@@ -24,8 +24,16 @@ impl World {
             .build()
             .unwrap();
         let aws = FakeAws::start();
-        aws.identity("AKIAPROD", FakeIdentity::user("123456789012", "alice"));
-        aws.identity("AKIASTAGE", FakeIdentity::user("210987654321", "bob"));
+        aws.user(
+            "AKIAPROD",
+            PROD_SECRET,
+            FakeIdentity::user("123456789012", "alice"),
+        );
+        aws.user(
+            "AKIASTAGE",
+            STAGE_SECRET,
+            FakeIdentity::user("210987654321", "bob"),
+        );
         let home = Home::new();
         home.config(config);
         home.credentials(credentials);
@@ -74,6 +82,9 @@ pub fn world(config: &str, credentials: &str) -> (World, EscherApp) {
 }
 
 pub const PROD_CONFIG: &str = "[profile prod-admin]\nregion = us-east-1\n";
+/// The secrets the local STS knows the test keys by.
+pub const PROD_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+pub const STAGE_SECRET: &str = "stagingSECRETkey0000000000000000000000";
 pub const PROD_KEYS: &str = "[prod-admin]\naws_access_key_id = AKIAPROD\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 
 pub fn harness(app: EscherApp) -> Harness<'static, EscherApp> {

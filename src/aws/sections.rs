@@ -1,0 +1,248 @@
+//! The AWS config and credentials files as read once, and the part of them
+//! one profile's check needs.
+//!
+//! aws-config parses both files in full on every `ConfigLoader::load`, so
+//! checking N profiles from one file costs N×N section parses. A check only
+//! reads its own profile's sections, those of its `source_profile` chain,
+//! and the non-profile sections (`sso-session`, `services`); handing the
+//! loader just those, verbatim, resolves exactly what the full files would.
+
+use super::env::AwsEnv;
+use super::profiles::FileProblem;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_types::os_shim_internal::Fs;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// One file's bytes, as read.
+#[derive(Clone, Debug, Default)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ProfileSources {
+    pub config: Option<SourceFile>,
+    pub credentials: Option<SourceFile>,
+    /// Files that exist but could not be read.
+    unreadable: Vec<FileProblem>,
+}
+
+impl ProfileSources {
+    /// Read each file once. A missing file is an empty one, as for the CLI
+    /// (aws-config would call an explicitly named missing file an error).
+    pub fn read(env: &AwsEnv) -> Self {
+        let mut sources = ProfileSources::default();
+        let mut read = |path: Option<PathBuf>| {
+            let path = path?;
+            match std::fs::read(&path) {
+                Ok(bytes) => Some(SourceFile { path, bytes }),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => {
+                    sources.unreadable.push(FileProblem {
+                        message: format!("it cannot be read: {e}"),
+                        path,
+                    });
+                    None
+                }
+            }
+        };
+        let config = read(env.config_file());
+        let credentials = read(env.credentials_file());
+        sources.config = config;
+        sources.credentials = credentials;
+        sources
+    }
+
+    /// The files as aws-config's file system, so it parses what was read.
+    pub fn fs(&self) -> Fs {
+        let map: HashMap<OsString, Vec<u8>> = [&self.config, &self.credentials]
+            .into_iter()
+            .flatten()
+            .map(|f| (f.path.clone().into_os_string(), f.bytes.clone()))
+            .collect();
+        Fs::from_raw_map(map)
+    }
+
+    /// Files that could not be read, and files that are not UTF-8 (which
+    /// aws-config reads as empty without a word, so the user's profiles
+    /// would silently vanish).
+    pub fn problems(&self) -> Vec<FileProblem> {
+        let mut out = self.unreadable.clone();
+        for f in [&self.config, &self.credentials].into_iter().flatten() {
+            if let Err(err) = std::str::from_utf8(&f.bytes) {
+                let line = f.bytes[..err.valid_up_to()]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
+                out.push(FileProblem {
+                    path: f.path.clone(),
+                    message: format!(
+                        "line {line} is not UTF-8 text, so AWS tools ignore the whole file; save it as UTF-8"
+                    ),
+                });
+            }
+        }
+        out
+    }
+
+    /// The sections a check of the `profiles` needs, as file contents for
+    /// the loader; `None` when the files cannot be sliced (not UTF-8).
+    pub fn sections_for(&self, profiles: &HashSet<&str>) -> Option<EnvConfigFiles> {
+        let mut b = EnvConfigFiles::builder()
+            .include_default_config_file(false)
+            .include_default_credentials_file(false);
+        let mut any = false;
+        for (file, kind) in [
+            (&self.config, EnvConfigFileKind::Config),
+            (&self.credentials, EnvConfigFileKind::Credentials),
+        ] {
+            let Some(file) = file else { continue };
+            let text = std::str::from_utf8(&file.bytes).ok()?;
+            b = b.with_contents(kind, slice(text, kind, profiles));
+            any = true;
+        }
+        any.then(|| b.build())
+    }
+}
+
+/// What a section header names, read as aws-runtime's parser reads it.
+#[derive(Debug, PartialEq, Eq)]
+enum Header<'a> {
+    Profile(&'a str),
+    /// `sso-session`, `services` and other prefixed sections of the config.
+    Other,
+    /// A section the SDK ignores in this kind of file.
+    Ignored,
+}
+
+fn header(line: &str, kind: EnvConfigFileKind) -> Header<'_> {
+    const WS: &[char] = &[' ', '\t'];
+    let line = line.trim_matches(WS);
+    let line = line.split(['#', ';']).next().unwrap_or("").trim_matches(WS);
+    let Some(inner) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) else {
+        return Header::Ignored;
+    };
+    let inner = inner.trim_matches(WS);
+    let (prefix, name) = match inner.split_once(WS) {
+        Some((p, n)) => (Some(p.trim()), n.trim()),
+        None => (None, inner.trim()),
+    };
+    match (kind, prefix) {
+        (EnvConfigFileKind::Config, Some("profile")) => Header::Profile(name),
+        (EnvConfigFileKind::Config, None) if name == "default" => Header::Profile(name),
+        (EnvConfigFileKind::Config, Some(_)) => Header::Other,
+        (EnvConfigFileKind::Credentials, None) => Header::Profile(name),
+        _ => Header::Ignored,
+    }
+}
+
+/// The file's sections for `profiles`, verbatim, in file order.
+fn slice(text: &str, kind: EnvConfigFileKind, profiles: &HashSet<&str>) -> String {
+    let mut out = String::new();
+    let mut keep = false;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            keep = match header(line, kind) {
+                Header::Profile(name) => profiles.contains(name),
+                Header::Other => true,
+                Header::Ignored => false,
+            };
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block_on::block_on;
+    use aws_config::profile::ProfileSet;
+
+    const CONFIG: &str = "# a comment\n\
+        [default]\nregion = eu-west-1\n\
+        [profile default]\nregion = us-east-2\n\
+        [profile base]\nregion = us-west-2\n\
+        [profile admin] ; trailing comment\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = base\n\
+        [profile  spaced ]\r\nregion = ap-south-1\r\nservices = local\r\n\
+        [profile admin]\nexternal_id = merged\n\
+        [sso-session corp]\nsso_start_url = https://c.awsapps.com/start\nsso_region = us-east-1\n\
+        [profile sso]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+        [services local]\nsts =\n  endpoint_url = http://127.0.0.1:1\n\
+        [orphan]\nregion = x\n";
+    const CREDENTIALS: &str = "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n\
+        [spaced]\naws_access_key_id = AKIASP\naws_secret_access_key = t\n\
+        [profile nope]\nregion = y\n";
+
+    fn parse(files: &EnvConfigFiles, fs: &Fs) -> ProfileSet {
+        block_on(aws_config::profile::load(
+            fs,
+            &aws_types::os_shim_internal::Env::from_slice(&[]),
+            files,
+            None,
+        ))
+        .unwrap()
+    }
+
+    fn sources() -> ProfileSources {
+        ProfileSources {
+            config: Some(SourceFile {
+                path: "/h/.aws/config".into(),
+                bytes: CONFIG.into(),
+            }),
+            credentials: Some(SourceFile {
+                path: "/h/.aws/credentials".into(),
+                bytes: CREDENTIALS.into(),
+            }),
+            unreadable: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_slice_reads_exactly_as_the_whole_files_for_its_profiles() {
+        let s = sources();
+        let full_files = EnvConfigFiles::builder()
+            .include_default_config_file(false)
+            .include_default_credentials_file(false)
+            .with_file(EnvConfigFileKind::Config, "/h/.aws/config")
+            .with_file(EnvConfigFileKind::Credentials, "/h/.aws/credentials")
+            .build();
+        let full = parse(&full_files, &s.fs());
+        let names: Vec<&str> = full.profiles().collect();
+        assert!(names.len() >= 5, "{names:?}");
+        for group in [
+            vec!["default"],
+            vec!["admin", "base"],
+            vec!["spaced"],
+            vec!["sso"],
+        ] {
+            let wanted: HashSet<&str> = group.iter().copied().collect();
+            let sliced = parse(&s.sections_for(&wanted).unwrap(), &Fs::from_slice(&[]));
+            for name in &group {
+                assert_eq!(sliced.get_profile(name), full.get_profile(name), "{name}");
+            }
+            assert_eq!(sliced.sso_session("corp"), full.sso_session("corp"));
+            assert_eq!(sliced.other_sections(), full.other_sections());
+            let others: Vec<&str> = sliced.profiles().filter(|p| !wanted.contains(p)).collect();
+            assert!(others.is_empty(), "{group:?} also got {others:?}");
+        }
+    }
+
+    #[test]
+    fn headers_are_read_as_the_sdk_reads_them() {
+        use EnvConfigFileKind::{Config, Credentials};
+        assert_eq!(header("[profile  a ]", Config), Header::Profile("a"));
+        assert_eq!(header("[default] # x", Config), Header::Profile("default"));
+        assert_eq!(header("[a]", Config), Header::Ignored);
+        assert_eq!(header("[sso-session s]", Config), Header::Other);
+        assert_eq!(header("[a]", Credentials), Header::Profile("a"));
+        assert_eq!(header("[profile a]", Credentials), Header::Ignored);
+    }
+}
