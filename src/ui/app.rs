@@ -263,9 +263,8 @@ impl EscherApp {
                 self.check_named(ui, &name)
             }
             Some(profiles::Action::RecheckAll) => {
-                for name in self.wizard.enabled_names() {
-                    self.check_named(ui, &name);
-                }
+                let names = self.wizard.enabled_names();
+                self.background.check_batch(names, Self::wake(ui));
             }
             Some(profiles::Action::Remove(name)) => self.wizard.remove(&name),
             Some(profiles::Action::AddAws) => self.wizard.add_from_profiles(),
@@ -274,15 +273,11 @@ impl EscherApp {
         }
     }
 
+    /// A name that cannot be checked gets its own failed report, shown
+    /// where the check was asked for.
     fn check_named(&mut self, ui: &Ui, name: &str) {
-        // Names from the files or from settings may not pass Escher's
-        // stricter rule; such a profile cannot be checked from here.
-        match crate::aws::profile_name::ProfileName::parse(name) {
-            Ok(n) => {
-                self.background.check(n, Self::wake(ui));
-            }
-            Err(e) => self.notice = Some(format!("Profile {name:?} cannot be checked: {e}")),
-        }
+        self.background
+            .check_batch(vec![name.to_owned()], Self::wake(ui));
     }
 
     fn bottom_bar(&mut self, ui: &mut Ui) {
