@@ -1,5 +1,6 @@
-//! Discovery at 10/100/1,000 profiles, diagnosis, and one check round trip
-//! against a local STS endpoint. `cargo bench --bench engine`.
+//! Discovery at 10/100/1,000 profiles, diagnosis, one check round trip
+//! and a batch of 1 and of 100 against a local STS endpoint.
+//! `cargo bench --bench engine`.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -75,8 +76,9 @@ fn diagnosis(c: &mut Criterion) {
 
 fn check_round_trip(c: &mut Criterion) {
     let aws = FakeAws::start();
-    aws.identity(
+    aws.user(
         "AKIA0000000000000000",
+        "s0",
         FakeIdentity::user("123456789012", "bench"),
     );
     let home = home_with(3);
@@ -96,5 +98,50 @@ fn check_round_trip(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, discovery, diagnosis, check_round_trip);
+/// The batch path `escher check` and Re-check all take: 1 profile, then
+/// 100 access-key profiles from one pair of files.
+fn batch(c: &mut Criterion) {
+    let aws = FakeAws::start();
+    let home = Home::new();
+    let (mut config, mut creds) = (String::new(), String::new());
+    for i in 0..100 {
+        let key = format!("AKIA{i:016}");
+        aws.user(
+            &key,
+            &format!("s{i}"),
+            FakeIdentity::user("123456789012", &format!("u{i}")),
+        );
+        config.push_str(&format!("[profile p{i}]\nregion = us-east-1\n"));
+        creds.push_str(&format!(
+            "[p{i}]\naws_access_key_id = {key}\naws_secret_access_key = s{i}\n"
+        ));
+    }
+    home.config(&config);
+    home.credentials(&creds);
+    let env = home.env(&aws.url);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut g = c.benchmark_group("batch");
+    for n in [1, 100] {
+        let names: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
+        let run = || {
+            let reports = rt.block_on(escher::aws::batch::check_in_order(
+                names.clone(),
+                env.clone(),
+                Duration::from_secs(5),
+                None,
+            ));
+            assert!(reports.iter().all(|r| r.passed()));
+            reports
+        };
+        run();
+        g.bench_function(n.to_string(), |b| b.iter(|| black_box(run())));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, discovery, diagnosis, check_round_trip, batch);
 criterion_main!(benches);
