@@ -10,7 +10,7 @@ use crate::shell::{cmd_join, posix_join, posix_quote};
 use programs::{Drain, first_of_each, wait_within};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 /// What to show in the terminal.
@@ -216,16 +216,24 @@ fn private_dir(base: &Path) -> std::io::Result<PathBuf> {
     let mut last = None;
     for attempt in 0..32u32 {
         let dir = base.join(format!("escher-{}-{stamp:x}-{attempt}", std::process::id()));
-        let mut builder = std::fs::DirBuilder::new();
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        match builder.create(&dir) {
+        match create_private_dir(&dir) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => return Err(e),
         }
     }
     Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().mode(0o700).create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir(dir)
 }
 
 fn new_private_file(path: &Path) -> std::io::Result<std::fs::File> {
@@ -633,9 +641,12 @@ fn command(env: &LaunchEnv, launch: &Launch) -> Command {
         }
     }
     #[cfg(not(windows))]
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    {
+        use std::process::Stdio;
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+    }
     cmd
 }
 
