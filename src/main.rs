@@ -44,10 +44,10 @@ enum Command {
 }
 
 /// Windows: Escher is a console program, so cmd and PowerShell wait for
-/// `escher check` and see its exit status. The window has no use for the
-/// console: leaving it closes the one Explorer made for a double-click, and
-/// clears the standard handles so a terminal opened later uses its own
-/// console (`terminal::open`).
+/// `escher check` and see its exit status. Once the window is up it has no
+/// use for the console: leaving it closes the one Explorer made for a
+/// double-click, and clears the standard handles so a terminal opened later
+/// uses its own console (`terminal::open`).
 #[cfg(windows)]
 fn leave_console() {
     use windows_sys::Win32::System::Console::{
@@ -84,7 +84,7 @@ fn main() -> ExitCode {
             };
             return escher::cli::run_check(&args);
         }
-        None => leave_console(),
+        None => {}
     }
     let runtime = match escher::background::new_runtime() {
         Ok(rt) => rt,
@@ -122,6 +122,8 @@ fn main() -> ExitCode {
         "Escher",
         options,
         Box::new(move |_cc| {
+            // The window exists: errors before this still reached the console.
+            leave_console();
             let app = EscherApp::new(background, store);
             let traced = std::env::var_os("ESCHER_TRACE_STARTUP").is_some();
             Ok(Box::new(if traced {

@@ -532,9 +532,9 @@ impl std::fmt::Display for LaunchError {
             }
             LaunchError::NoAnswer { program, waited } => write!(
                 f,
-                "{program} did not open within {} s. If macOS is asking whether Escher may \
+                "{program} did not open within {}. If macOS is asking whether Escher may \
                  control {program}, answer it: the window opens once you allow it. Or: {PASTE_INSTEAD}",
-                waited.as_secs()
+                crate::time_words::human_duration(*waited)
             ),
             LaunchError::CannotCarry { terminal, text } => write!(
                 f,
@@ -770,6 +770,19 @@ mod tests {
         assert_eq!(
             l.raw_tail.as_deref(),
             Some("new-tab cmd.exe /V:OFF /K echo a\\;b")
+        );
+    }
+
+    #[test]
+    fn an_unanswered_prompt_is_told_in_minutes() {
+        let e = LaunchError::NoAnswer {
+            program: "Terminal".into(),
+            waited: Patience::default().answer,
+        };
+        assert!(
+            e.to_string()
+                .starts_with("Terminal did not open within 2 m. If macOS is asking"),
+            "{e}"
         );
     }
 
