@@ -4,9 +4,12 @@
 # Linux: it lays the bundle out around the host binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v cargo-bundle >/dev/null || cargo install cargo-bundle --version 0.12.0 --locked
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 fail() { echo "bundle: $*" >&2; exit 1; }
+command -v desktop-file-validate >/dev/null || fail "desktop-file-validate is missing (apt-get install desktop-file-utils)"
+command -v cargo-bundle >/dev/null || cargo install cargo-bundle --version 0.12.0 --locked
+metadata=$(cargo metadata --format-version 1 --no-deps)
+target_dir=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' <<<"$metadata")
+identifier=$(python3 -c 'import json,sys; print([p for p in json.load(sys.stdin)["packages"] if p["name"] == "escher"][0]["metadata"]["bundle"]["identifier"])' <<<"$metadata")
 
 cargo bundle --release --format osx
 app="$target_dir/release/bundle/osx/Escher.app"
@@ -14,10 +17,20 @@ plist="$app/Contents/Info.plist"
 [ -f "$plist" ] || fail "no Info.plist in $app"
 [ -x "$app/Contents/MacOS/escher" ] || fail "no executable in $app/Contents/MacOS"
 ls "$app"/Contents/Resources/*.icns >/dev/null 2>&1 || fail "no .icns icon in $app/Contents/Resources"
-for key in CFBundleIdentifier CFBundleIconFile LSMinimumSystemVersion NSHighResolutionCapable NSAppleEventsUsageDescription; do
-  grep -q "<key>$key</key>" "$plist" || fail "Info.plist lacks $key"
-done
-grep -q "<string>dev.escher.Escher</string>" "$plist" || fail "Info.plist has the wrong identifier"
+# The plist as macOS reads it: the keys Escher needs, and the identifier
+# from the package metadata.
+python3 - "$plist" "$identifier" <<'PY' || fail "Info.plist is not what Escher needs"
+import plistlib, sys
+with open(sys.argv[1], "rb") as f:
+    plist = plistlib.load(f)
+needed = ["CFBundleIdentifier", "CFBundleIconFile", "LSMinimumSystemVersion",
+          "NSHighResolutionCapable", "NSAppleEventsUsageDescription"]
+missing = [k for k in needed if k not in plist]
+if missing:
+    sys.exit(f"Info.plist lacks {missing}")
+if plist["CFBundleIdentifier"] != sys.argv[2]:
+    sys.exit(f"Info.plist names {plist['CFBundleIdentifier']}, the package {sys.argv[2]}")
+PY
 dups=$(grep -o "<key>[^<]*</key>" "$plist" | sort | uniq -d)
 [ -z "$dups" ] || fail "Info.plist has duplicate keys: $dups"
 echo "bundle: $app has its executable, icon and plist keys"

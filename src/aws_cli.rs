@@ -5,10 +5,11 @@
 //! official installer's links; so the login shell is asked for its PATH
 //! and the usual install folders are searched too.
 
+use crate::terminal::programs::{Drain, first_of_each, wait_within};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwsCli {
@@ -72,13 +73,7 @@ pub fn search_dirs(
     if cfg!(windows) {
         dirs.push(PathBuf::from(r"C:\Program Files\Amazon\AWSCLIV2"));
     }
-    let mut seen = Vec::new();
-    dirs.retain(|d| {
-        let new = !seen.contains(d);
-        seen.push(d.clone());
-        new
-    });
-    dirs
+    first_of_each(dirs)
 }
 
 fn exe_name() -> &'static str {
@@ -93,24 +88,16 @@ fn output_within(cmd: &mut Command, limit: Duration) -> Option<String> {
         .stderr(Stdio::piped())
         .spawn()
         .ok()?;
-    let deadline = Instant::now() + limit;
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-        }
+    let keep = 64 * 1024;
+    let stdout = child.stdout.take().map(|p| Drain::start(p, keep));
+    let stderr = child.stderr.take().map(|p| Drain::start(p, keep));
+    if !matches!(wait_within(&mut child, limit), Ok(Some(_))) {
+        let _ = child.kill();
+        let _ = child.wait();
+        return None;
     }
-    let out = child.wait_with_output().ok()?;
-    Some(format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    ))
+    let text = |d: Option<Drain>| d.map(|d| d.text(limit)).unwrap_or_default();
+    Some(text(stdout) + &text(stderr))
 }
 
 /// The PATH a login shell sets up (Finder-started apps lack it).

@@ -1,5 +1,3 @@
-#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
-
 use clap::{Parser, Subcommand};
 use escher::aws::env::AwsEnv;
 use escher::background::Background;
@@ -45,26 +43,30 @@ enum Command {
     },
 }
 
-/// The release `.exe` is a GUI program and starts without a console; a
-/// subcommand run from cmd or PowerShell writes to the one it came from.
-/// (A debug build has a console already; attaching then fails harmlessly.)
+/// Windows: Escher is a console program, so cmd and PowerShell wait for
+/// `escher check` and see its exit status. Once the window is up it has no
+/// use for the console: leaving it closes the one Explorer made for a
+/// double-click, and clears the standard handles so a terminal opened later
+/// uses its own console (`terminal::open`).
 #[cfg(windows)]
-fn use_parent_console() {
-    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
-    // SAFETY: no arguments but a constant; failure (no parent console) is harmless.
+fn leave_console() {
+    use windows_sys::Win32::System::Console::{
+        FreeConsole, STD_ERROR_HANDLE, STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, SetStdHandle,
+    };
+    // SAFETY: no pointers but null, which SetStdHandle takes as "no handle".
     unsafe {
-        AttachConsole(ATTACH_PARENT_PROCESS);
+        FreeConsole();
+        for which in [STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE] {
+            SetStdHandle(which, std::ptr::null_mut());
+        }
     }
 }
 
 #[cfg(not(windows))]
-fn use_parent_console() {}
+fn leave_console() {}
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    if std::env::args_os().len() > 1 {
-        use_parent_console();
-    }
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Profiles { json }) => return escher::cli::run_profiles(json),
@@ -120,6 +122,8 @@ fn main() -> ExitCode {
         "Escher",
         options,
         Box::new(move |_cc| {
+            // The window exists: errors before this still reached the console.
+            leave_console();
             let app = EscherApp::new(background, store);
             let traced = std::env::var_os("ESCHER_TRACE_STARTUP").is_some();
             Ok(Box::new(if traced {

@@ -2,9 +2,11 @@
 //! profile names is the first guard; quoting here is the second, so a
 //! command stays one argument per word even if a check upstream is wrong.
 
-/// Characters that need no quoting in a POSIX shell.
+/// Characters that need no quoting in a POSIX shell, nor in the other
+/// shells a copied line may be pasted into: `%self` is a PID in fish, `@x`
+/// splats and `a,b` is an array in PowerShell, so those are quoted too.
 fn posix_safe(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-_.+=@,/:%".contains(c)
+    c.is_ascii_alphanumeric() || "-_.+/:".contains(c)
 }
 
 /// Quote one word for `sh`: unchanged when it is plainly safe, otherwise in
@@ -26,9 +28,9 @@ pub fn posix_join<S: AsRef<str>>(words: &[S]) -> String {
 }
 
 /// Quote one word for `cmd.exe`. cmd has no escape that works inside
-/// double quotes for `%` and `"`, so those are refused by the caller's
-/// validation; this wraps anything with spaces or cmd metacharacters in
-/// double quotes and escapes `^` outside them.
+/// double quotes for `%` and `"`, so `terminal::windows_launch` refuses
+/// those; this wraps anything with spaces or cmd metacharacters in double
+/// quotes.
 pub fn cmd_quote(word: &str) -> String {
     let special = |c: char| " \t&|<>()^\"%!,;=".contains(c);
     if !word.is_empty() && !word.chars().any(special) {
@@ -55,6 +57,10 @@ mod tests {
         assert_eq!(posix_quote("a;b"), "'a;b'");
         assert_eq!(posix_quote("it's"), r"'it'\''s'");
         assert_eq!(posix_quote(""), "''");
+        assert_eq!(posix_quote("team/prod:a+b.c_d"), "team/prod:a+b.c_d");
+        for word in ["%self", "@x", "a,b", "a=b"] {
+            assert_eq!(posix_quote(word), format!("'{word}'"));
+        }
         assert_eq!(
             posix_join(&["aws", "sso", "login", "--profile", "$(id)"]),
             "aws sso login --profile '$(id)'"

@@ -1,9 +1,34 @@
 use escher::aws::profile_name::ProfileName;
 use escher::commands::{Method, steps};
-use escher::terminal::{LaunchEnv, LaunchError, TerminalRequest, linux_candidates, open};
+use escher::terminal::{
+    LaunchEnv, LaunchError, Patience, TerminalRequest, first_that_opens, macos_launch, open_with,
+    typed_line, write_typed_script,
+};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+/// Every stand-in here exits soon after it starts, so a long look decides
+/// each launch by its exit status, never by how fast the machine is.
+fn patient() -> Patience {
+    Patience {
+        look: Duration::from_secs(120),
+        answer: Duration::from_secs(120),
+    }
+}
+
+/// How a terminal takes the command it runs, as its own CLI does.
+#[derive(Clone, Copy)]
+enum Takes {
+    /// `-e`, `-x`, `--`: the rest of the line is the command and its words.
+    RestAfter(&'static str),
+    /// `foot sh -c …`, `kitty sh -c …`
+    Positional,
+    /// `wezterm start -- sh -c …`
+    WeztermStart,
+    /// tilix `-e`, ptyxis `-x`: ONE string, split as a shell would.
+    OneStringAfter(&'static str),
+}
 
 /// A directory of stand-in programs, first on PATH.
 struct Bin {
@@ -20,7 +45,7 @@ impl Bin {
         // Only the system tools the stand-ins need: no real terminal can be
         // found, and `touch` is there so an injected command would leave a
         // trace. (`rm` is deliberately absent.)
-        for tool in ["sh", "true", "touch"] {
+        for tool in ["sh", "true", "touch", "sleep"] {
             let real = ["/bin", "/usr/bin"]
                 .iter()
                 .map(|d| Path::new(d).join(tool))
@@ -49,19 +74,50 @@ impl Bin {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 
-    /// A stand-in terminal: records its argv, drops `skip` leading
-    /// arguments (its own flags), runs the rest with no input.
-    fn terminal(&self, name: &str, skip: usize) {
-        let argv = self.out(&format!("{name}-argv"));
-        let output = self.out(&format!("{name}-output"));
+    /// A stand-in terminal that takes its command the way `takes` says and
+    /// refuses any other shape, as the real one would. It records its argv
+    /// and that it started, then runs the command with no input.
+    fn terminal(&self, name: &str, takes: Takes) {
+        let check = match takes {
+            Takes::RestAfter(flag) => format!("[ \"$1\" = '{flag}' ] || bad; shift"),
+            Takes::Positional => "case \"$1\" in -*) bad ;; esac".to_owned(),
+            Takes::WeztermStart => "[ \"$1\" = start ] && [ \"$2\" = -- ] || bad; shift 2".into(),
+            Takes::OneStringAfter(flag) => {
+                format!("[ \"$1\" = '{flag}' ] && [ $# -eq 2 ] || bad; eval \"set -- $2\"")
+            }
+        };
         self.script(
             name,
             &format!(
-                "printf '%s\\0' \"$@\" > '{}'\nshift {skip}\nSHELL=true exec \"$@\" < /dev/null > '{}' 2>&1\n",
-                argv.display(),
-                output.display()
+                "bad() {{ echo \"{name}: unexpected arguments\" >&2; exit 2; }}\n\
+                 printf '%s\\0' \"$@\" > '{argv}'\n\
+                 echo {name} >> '{started}'\n\
+                 {check}\n\
+                 SHELL=true exec \"$@\" < /dev/null > '{output}' 2>&1\n",
+                argv = self.out(&format!("{name}-argv")).display(),
+                started = self.out("started").display(),
+                output = self.out(&format!("{name}-output")).display(),
             ),
         );
+    }
+
+    /// A stand-in terminal that cannot open a window.
+    fn broken_terminal(&self, name: &str) {
+        self.script(
+            name,
+            &format!(
+                "echo {name} >> '{}'\necho 'cannot open display' >&2\nexit 1\n",
+                self.out("started").display()
+            ),
+        );
+    }
+
+    fn started(&self) -> Vec<String> {
+        std::fs::read_to_string(self.out("started"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
     }
 
     fn env(&self) -> LaunchEnv {
@@ -83,7 +139,7 @@ impl Bin {
 }
 
 fn wait_for(path: &Path) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Ok(bytes) = std::fs::read(path)
             && !bytes.is_empty()
@@ -104,7 +160,7 @@ fn wait_for(path: &Path) -> Vec<String> {
 }
 
 fn wait_for_text(path: &Path, needle: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         if text.contains(needle) {
@@ -130,11 +186,9 @@ fn run_step(n: usize) -> TerminalRequest {
 #[test]
 fn xterm_runs_the_command_with_one_argument_per_word() {
     let bin = Bin::new();
-    bin.terminal("xterm", 1);
-    let opened = open(&bin.env(), &run_step(1)).expect("opened");
-    assert!(opened.ends_with("/xterm"), "{opened}");
-    let argv = wait_for(&bin.out("xterm-argv"));
-    assert_eq!(&argv[..3], ["-e", "sh", "-c"]);
+    bin.terminal("xterm", Takes::RestAfter("-e"));
+    let opened = open_with(&bin.env(), &run_step(1), patient()).expect("opened");
+    assert_eq!(opened, "xterm");
     assert_eq!(
         wait_for(&bin.out("aws-argv")),
         ["sso", "login", "--profile", "prod-admin"]
@@ -148,13 +202,13 @@ fn xterm_runs_the_command_with_one_argument_per_word() {
 #[test]
 fn open_terminal_prints_the_numbered_guide() {
     let bin = Bin::new();
-    bin.terminal("xterm", 1);
+    bin.terminal("xterm", Takes::RestAfter("-e"));
     let name = ProfileName::parse("prod-admin").unwrap();
     let guide: Vec<String> = steps(Method::Sso, &name)
         .iter()
         .map(|s| format!("{}. {}", s.number, s.line()))
         .collect();
-    open(&bin.env(), &TerminalRequest { guide, run: None }).expect("opened");
+    open_with(&bin.env(), &TerminalRequest { guide, run: None }, patient()).expect("opened");
     let out = wait_for_text(
         &bin.out("xterm-output"),
         "3. aws sts get-caller-identity --profile prod-admin",
@@ -170,72 +224,159 @@ fn open_terminal_prints_the_numbered_guide() {
 }
 
 #[test]
-fn terminal_variable_comes_first() {
+fn terminal_variable_comes_first_and_is_named_as_set() {
     let bin = Bin::new();
-    bin.terminal("xterm", 1);
-    bin.terminal("my-term", 1);
+    bin.terminal("xterm", Takes::RestAfter("-e"));
+    bin.terminal("my-term", Takes::RestAfter("-e"));
     let mut env = bin.env();
     env.terminal = Some("my-term".into());
-    let opened = open(&env, &run_step(2)).expect("opened");
-    assert!(opened.ends_with("/my-term"), "{opened}");
+    let opened = open_with(&env, &run_step(2), patient()).expect("opened");
+    assert_eq!(opened, "my-term");
     assert_eq!(
         wait_for(&bin.out("aws-argv")),
         ["sts", "get-caller-identity", "--profile", "prod-admin"]
     );
+    assert_eq!(bin.started(), ["my-term"]);
+
+    // A known terminal named by full path gets its own way of taking the
+    // command (kitty: positional) and its own name.
+    let kitty = Bin::new();
+    kitty.terminal("kitty", Takes::Positional);
+    let mut env = kitty.env();
+    env.terminal = Some(kitty.out("kitty").display().to_string());
+    assert_eq!(open_with(&env, &run_step(1), patient()).unwrap(), "kitty");
+    assert_eq!(
+        wait_for(&kitty.out("aws-argv")),
+        ["sso", "login", "--profile", "prod-admin"]
+    );
 }
 
+/// Each terminal alone on PATH, taking the command as its CLI does.
 #[test]
-fn each_terminal_gets_its_own_convention() {
+fn each_terminal_takes_the_command_its_own_way() {
+    let cases = [
+        ("gnome-terminal", Takes::RestAfter("--"), "GNOME Terminal"),
+        ("kgx", Takes::RestAfter("--"), "GNOME Console"),
+        ("ptyxis", Takes::OneStringAfter("-x"), "Ptyxis"),
+        ("konsole", Takes::RestAfter("-e"), "Konsole"),
+        ("xfce4-terminal", Takes::RestAfter("-x"), "Xfce Terminal"),
+        ("tilix", Takes::OneStringAfter("-e"), "Tilix"),
+        ("terminator", Takes::RestAfter("-x"), "Terminator"),
+        ("kitty", Takes::Positional, "kitty"),
+        ("alacritty", Takes::RestAfter("-e"), "Alacritty"),
+        ("wezterm", Takes::WeztermStart, "WezTerm"),
+        ("foot", Takes::Positional, "foot"),
+        ("xterm", Takes::RestAfter("-e"), "xterm"),
+    ];
+    // A name that needs quoting, so one-string terminals are really tested.
+    let req = TerminalRequest {
+        guide: vec!["it's step 1".into()],
+        run: Some(
+            ["aws", "sso", "login", "--profile", "a'b c"]
+                .map(String::from)
+                .to_vec(),
+        ),
+    };
+    for (program, takes, name) in cases {
+        let bin = Bin::new();
+        bin.terminal(program, takes);
+        let opened =
+            open_with(&bin.env(), &req, patient()).unwrap_or_else(|e| panic!("{program}: {e}"));
+        assert_eq!(opened, name);
+        assert_eq!(
+            wait_for(&bin.out("aws-argv")),
+            ["sso", "login", "--profile", "a'b c"],
+            "{program}"
+        );
+        wait_for_text(&bin.out(&format!("{program}-output")), "it's step 1");
+    }
+}
+
+/// Which terminals get started, in order, when every one on PATH fails.
+fn tried(desktop: Option<&str>, terminal: Option<&str>) -> Vec<String> {
     let bin = Bin::new();
     for t in [
+        "my-term",
+        "x-terminal-emulator",
         "gnome-terminal",
+        "ptyxis",
+        "kgx",
         "konsole",
+        "xfce4-terminal",
+        "tilix",
+        "terminator",
         "kitty",
         "alacritty",
         "wezterm",
-        "xfce4-terminal",
+        "foot",
         "xterm",
     ] {
-        bin.terminal(t, 0);
+        bin.broken_terminal(t);
     }
     let mut env = bin.env();
-    env.desktop = Some("KDE".into());
-    let c = linux_candidates(&env, &run_step(0));
-    let shape: Vec<(String, Vec<String>)> = c
-        .iter()
-        .map(|l| {
-            let prog = Path::new(&l.program)
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (prog, l.args[..l.args.len() - 3].to_vec())
-        })
-        .collect();
-    let expect = |p: &str, a: &[&str]| {
-        (
-            p.to_owned(),
-            a.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-        )
+    env.desktop = desktop.map(str::to_owned);
+    env.terminal = terminal.map(str::to_owned);
+    let err = open_with(&env, &run_step(0), patient()).unwrap_err();
+    assert!(err.to_string().contains("cannot open display"), "{err}");
+    bin.started()
+}
+
+#[test]
+fn terminals_are_tried_in_the_desktops_order() {
+    let common = [
+        "gnome-terminal",
+        "ptyxis",
+        "kgx",
+        "konsole",
+        "xfce4-terminal",
+        "tilix",
+        "terminator",
+        "kitty",
+        "alacritty",
+        "wezterm",
+        "foot",
+        "xterm",
+    ];
+    let order = |first: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = first.iter().map(|s| s.to_string()).collect();
+        for c in common {
+            if !first.contains(&c) {
+                v.push(c.to_owned());
+            }
+        }
+        v
     };
+    assert_eq!(tried(None, None), order(&["x-terminal-emulator"]));
     assert_eq!(
-        shape,
-        vec![
-            expect("konsole", &["-e"]),
-            expect("gnome-terminal", &["--"]),
-            expect("kitty", &[]),
-            expect("alacritty", &["-e"]),
-            expect("wezterm", &["start", "--"]),
-            expect("xfce4-terminal", &["-x"]),
-            expect("xterm", &["-e"]),
-        ]
+        tried(Some("ubuntu:GNOME"), None),
+        order(&["x-terminal-emulator", "ptyxis", "kgx", "gnome-terminal"])
     );
-    // kitty takes the command positionally: run it for real.
-    let kitty_only = Bin::new();
-    kitty_only.terminal("kitty", 0);
-    open(&kitty_only.env(), &run_step(1)).expect("opened");
     assert_eq!(
-        wait_for(&kitty_only.out("aws-argv")),
+        tried(Some("KDE"), Some("my-term")),
+        order(&["my-term", "x-terminal-emulator", "konsole"])
+    );
+    assert_eq!(
+        tried(Some("XFCE"), None),
+        order(&["x-terminal-emulator", "xfce4-terminal"])
+    );
+}
+
+#[test]
+fn the_debian_alternative_is_named_after_the_terminal_it_points_to() {
+    let bin = Bin::new();
+    // Debian: x-terminal-emulator → /etc/alternatives → gnome-terminal.wrapper
+    bin.terminal("gnome-terminal.wrapper", Takes::RestAfter("-e"));
+    std::os::unix::fs::symlink(
+        bin.out("gnome-terminal.wrapper"),
+        bin.out("x-terminal-emulator"),
+    )
+    .unwrap();
+    assert_eq!(
+        open_with(&bin.env(), &run_step(1), patient()).unwrap(),
+        "GNOME Terminal"
+    );
+    assert_eq!(
+        wait_for(&bin.out("aws-argv")),
         ["sso", "login", "--profile", "prod-admin"]
     );
 }
@@ -243,24 +384,20 @@ fn each_terminal_gets_its_own_convention() {
 #[test]
 fn a_terminal_that_fails_at_once_falls_through_to_the_next() {
     let bin = Bin::new();
-    bin.script(
-        "x-terminal-emulator",
-        "echo 'cannot open display' >&2\nexit 1\n",
-    );
-    bin.terminal("xterm", 1);
-    let opened = open(&bin.env(), &run_step(1)).expect("opened");
-    assert!(opened.ends_with("/xterm"), "{opened}");
+    bin.broken_terminal("x-terminal-emulator");
+    bin.terminal("xterm", Takes::RestAfter("-e"));
+    let opened = open_with(&bin.env(), &run_step(1), patient()).expect("opened");
+    assert_eq!(opened, "xterm");
+    assert_eq!(bin.started(), ["x-terminal-emulator", "xterm"]);
 
     let broken = Bin::new();
-    broken.script(
-        "x-terminal-emulator",
-        "echo 'cannot open display' >&2\nexit 1\n",
-    );
-    let err = open(&broken.env(), &run_step(1)).unwrap_err();
+    broken.broken_terminal("x-terminal-emulator");
+    let err = open_with(&broken.env(), &run_step(1), patient()).unwrap_err();
     assert!(matches!(err, LaunchError::Failed { .. }));
     let msg = err.to_string();
     assert!(
-        msg.contains("cannot open display") && msg.contains("Copy"),
+        msg.starts_with("x-terminal-emulator could not be started: cannot open display.")
+            && msg.contains("Copy"),
         "{msg}"
     );
 }
@@ -268,9 +405,117 @@ fn a_terminal_that_fails_at_once_falls_through_to_the_next() {
 #[test]
 fn no_terminal_says_so_and_points_to_copy() {
     let bin = Bin::new();
-    let err = open(&bin.env(), &run_step(0)).unwrap_err();
+    let err = open_with(&bin.env(), &run_step(0), patient()).unwrap_err();
     assert!(matches!(err, LaunchError::NoTerminal));
     assert!(err.to_string().contains("Copy buttons"));
+}
+
+/// A terminal window lives on after Escher's look and may log to stderr at
+/// any time; that must never kill it (SIGPIPE) or block it (a full pipe).
+#[test]
+fn a_terminal_that_logs_later_keeps_running() {
+    let bin = Bin::new();
+    let go = bin.out("go");
+    bin.script(
+        "xterm",
+        &format!(
+            "while [ ! -e '{go}' ]; do sleep 0.05; done\n\
+             i=0; while [ $i -lt 2000 ]; do\n\
+               echo 'Gtk-WARNING: a long line a terminal logs while it runs, again and again' >&2\n\
+               i=$((i + 1))\n\
+             done\n\
+             touch '{survived}'\n",
+            go = go.display(),
+            survived = bin.out("survived").display(),
+        ),
+    );
+    let quick = Patience {
+        look: Duration::ZERO,
+        answer: Duration::ZERO,
+    };
+    // Still running when the look ends: that is the open window.
+    assert_eq!(open_with(&bin.env(), &run_step(0), quick).unwrap(), "xterm");
+    std::fs::write(&go, "").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !bin.out("survived").exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the terminal died or blocked writing to stderr"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `osascript` as macOS runs it: it records its argv, waits until the test
+/// says go (the user answering the consent prompt), then exits as told.
+fn stand_in_osascript(bin: &Bin, then: &str) -> escher::terminal::Launch {
+    bin.script(
+        "osascript",
+        &format!(
+            "printf '%s\\0' \"$@\" > '{argv}'\n\
+             while [ ! -e '{go}' ]; do sleep 0.05; done\n{then}\n",
+            argv = bin.out("osascript-argv").display(),
+            go = bin.out("go").display(),
+        ),
+    );
+    let mut launch = macos_launch(" /bin/sh /tmp/escher-x/open.sh");
+    launch.program = bin.out("osascript").display().to_string();
+    launch
+}
+
+fn answer_after_start(bin: &Bin, launch: escher::terminal::Launch) -> Result<String, LaunchError> {
+    let env = bin.env();
+    // A look of zero: only waiting for osascript itself can see the answer.
+    let patience = Patience {
+        look: Duration::ZERO,
+        answer: Duration::from_secs(120),
+    };
+    let opening = std::thread::spawn(move || first_that_opens(&env, &[launch], patience));
+    let argv = wait_for(&bin.out("osascript-argv"));
+    assert_eq!(argv.last().unwrap(), " /bin/sh /tmp/escher-x/open.sh");
+    std::fs::write(bin.out("go"), "").unwrap();
+    opening.join().unwrap()
+}
+
+#[test]
+fn macos_refusal_after_the_consent_prompt_is_reported_in_words() {
+    let bin = Bin::new();
+    let launch = stand_in_osascript(
+        &bin,
+        "echo '36:120: execution error: Not authorized to send Apple events to Terminal. (-1743)' >&2\nexit 1",
+    );
+    let err = answer_after_start(&bin, launch).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with("Terminal could not be started: macOS did not allow Escher")
+            && msg.contains("Privacy & Security → Automation"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn macos_consent_given_opens_terminal() {
+    let bin = Bin::new();
+    let launch = stand_in_osascript(&bin, "exit 0");
+    assert_eq!(answer_after_start(&bin, launch).unwrap(), "Terminal");
+}
+
+#[test]
+fn macos_prompt_left_unanswered_says_what_to_do() {
+    let bin = Bin::new();
+    let launch = stand_in_osascript(&bin, "exit 0");
+    let patience = Patience {
+        look: Duration::ZERO,
+        answer: Duration::ZERO,
+    };
+    let err = first_that_opens(&bin.env(), &[launch], patience).unwrap_err();
+    assert!(matches!(err, LaunchError::NoAnswer { .. }));
+    let msg = err.to_string();
+    assert!(
+        msg.contains("If macOS is asking whether Escher may control Terminal, answer it"),
+        "{msg}"
+    );
+    std::fs::write(bin.out("go"), "").unwrap();
 }
 
 const HOSTILE: &[&str] = &[
@@ -286,6 +531,19 @@ const HOSTILE: &[&str] = &[
     "a&&touch PWNED",
 ];
 
+fn hostile_request(h: &str) -> TerminalRequest {
+    TerminalRequest {
+        guide: vec![format!("profile {h}")],
+        run: Some(vec![
+            "aws".into(),
+            "sso".into(),
+            "login".into(),
+            "--profile".into(),
+            h.into(),
+        ]),
+    }
+}
+
 #[test]
 fn hostile_names_are_refused_and_quoting_alone_would_hold() {
     for h in HOSTILE {
@@ -294,20 +552,10 @@ fn hostile_names_are_refused_and_quoting_alone_would_hold() {
     // Bypass validation and hand each string straight to the launcher: the
     // quoting must deliver it to `aws` as one literal argument.
     let bin = Bin::new();
-    bin.terminal("xterm", 1);
+    bin.terminal("xterm", Takes::RestAfter("-e"));
     for h in HOSTILE {
         let _ = std::fs::remove_file(bin.out("aws-argv"));
-        let req = TerminalRequest {
-            guide: vec![format!("profile {h}")],
-            run: Some(vec![
-                "aws".into(),
-                "sso".into(),
-                "login".into(),
-                "--profile".into(),
-                (*h).into(),
-            ]),
-        };
-        open(&bin.env(), &req).expect("opened");
+        open_with(&bin.env(), &hostile_request(h), patient()).expect("opened");
         assert_eq!(
             wait_for(&bin.out("aws-argv")),
             ["sso", "login", "--profile", h]
@@ -320,4 +568,91 @@ fn hostile_names_are_refused_and_quoting_alone_would_hold() {
             dir.display()
         );
     }
+}
+
+/// The shells a user's terminal may start, with the flag that skips their
+/// own start-up files. fish, bash and sh must be here in CI (.ci/run
+/// installs fish); zsh is tried where it is installed.
+const SHELLS: &[(&str, &[&str], bool)] = &[
+    ("sh", &[], true),
+    ("bash", &["--norc", "--noprofile"], true),
+    ("fish", &["--no-config"], true),
+    ("zsh", &["-f"], false),
+];
+
+fn installed(shell: &str) -> Option<PathBuf> {
+    ["/bin", "/usr/bin"]
+        .iter()
+        .map(|d| Path::new(d).join(shell))
+        .find(|p| p.exists())
+}
+
+/// macOS types one line into the user's login shell: it must run the same
+/// script, with the same words reaching `aws`, in each of them.
+#[test]
+fn the_typed_line_runs_the_script_in_every_shell() {
+    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let bin = Bin::new();
+    let mut ran = Vec::new();
+    for (shell, flags, required) in SHELLS {
+        let Some(path) = installed(shell) else {
+            assert!(
+                !(in_ci && *required),
+                "{shell} is not installed; CI must install it (apt-get install {shell})"
+            );
+            eprintln!("{shell} is not installed here; its case was not run");
+            continue;
+        };
+        for h in HOSTILE
+            .iter()
+            .chain(&["prod-admin", "team/prod:a@b+c%PATH%"])
+        {
+            let base = tempfile::tempdir().unwrap();
+            let script = write_typed_script(base.path(), &hostile_request(h)).unwrap();
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&script), 0o600);
+            assert_eq!(mode(script.parent().unwrap()), 0o700);
+            let line = typed_line(&script).expect("a plain path");
+            let _ = std::fs::remove_file(bin.out("aws-argv"));
+            let out = std::process::Command::new(&path)
+                .args(*flags)
+                .arg("-c")
+                .arg(&line)
+                .env_clear()
+                .env(
+                    "PATH",
+                    format!("{}:/usr/bin:/bin", bin.dir.path().display()),
+                )
+                .env("HOME", base.path())
+                .current_dir(base.path())
+                .output()
+                .unwrap();
+            let said = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{shell} -c {line:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(said.contains(&format!("profile {h}")), "{shell}: {said}");
+            assert_eq!(
+                wait_for(&bin.out("aws-argv")),
+                ["sso", "login", "--profile", h],
+                "{shell}"
+            );
+            assert!(
+                !script.exists(),
+                "{shell}: the script did not remove itself"
+            );
+            assert!(
+                !script.parent().unwrap().exists(),
+                "{shell}: its folder stayed"
+            );
+            assert!(
+                !base.path().join("PWNED").exists(),
+                "{shell}: {h:?} ran a command"
+            );
+        }
+        ran.push(*shell);
+    }
+    assert!(ran.contains(&"sh"), "{ran:?}");
 }
