@@ -419,13 +419,14 @@ fn a_terminal_that_logs_later_keeps_running() {
     bin.script(
         "xterm",
         &format!(
-            "while [ ! -e '{go}' ]; do sleep 0.05; done\n\
+            "while [ ! -e '{go}' ] && [ -d '{dir}' ]; do sleep 0.05; done\n\
              i=0; while [ $i -lt 2000 ]; do\n\
                echo 'Gtk-WARNING: a long line a terminal logs while it runs, again and again' >&2\n\
                i=$((i + 1))\n\
              done\n\
              touch '{survived}'\n",
             go = go.display(),
+            dir = bin.out("").display(),
             survived = bin.out("survived").display(),
         ),
     );
@@ -453,9 +454,11 @@ fn stand_in_osascript(bin: &Bin, then: &str) -> escher::terminal::Launch {
         "osascript",
         &format!(
             "printf '%s\\0' \"$@\" > '{argv}'\n\
-             while [ ! -e '{go}' ]; do sleep 0.05; done\n{then}\n",
+             while [ ! -e '{go}' ] && [ -d '{dir}' ]; do sleep 0.05; done\n{then}\n",
             argv = bin.out("osascript-argv").display(),
             go = bin.out("go").display(),
+            // A test that ends first removes the folder: stop then too.
+            dir = bin.out("").display(),
         ),
     );
     let mut launch = macos_launch(" /bin/sh /tmp/escher-x/open.sh");
