@@ -22,7 +22,7 @@ pub fn show(ui: &mut Ui, wizard: &Wizard) -> bool {
             ui.label(RichText::new("Account").strong());
             ui.label(RichText::new("ARN").strong());
             ui.end_row();
-            for p in &wizard.profiles {
+            for p in wizard.profiles() {
                 let Some(id) = &p.identity else { continue };
                 ui.label(RichText::new(format!("✔ {}", p.name)).color(success_color(ui)));
                 ui.label(&id.account);

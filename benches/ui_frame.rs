@@ -1,0 +1,100 @@
+//! One frame of Settings → Profiles with 1,000 profiles in the AWS files and
+//! 200 of them connected, drawn through egui_kittest as the window draws it.
+//! Budget: 2 ms. `cargo bench --bench ui_frame`.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::Home;
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use escher::aws::check::Identity;
+use escher::aws::profiles::Kind;
+use escher::background::Background;
+use escher::settings::{SavedProfile, Settings, Store};
+use escher::terminal::LaunchEnv;
+use escher::ui::EscherApp;
+use std::time::{Duration, Instant, SystemTime};
+
+const IN_FILES: usize = 1000;
+const CONNECTED: usize = 200;
+
+/// Access-key profiles p0…p999 in the files.
+fn home() -> Home {
+    let home = Home::new();
+    let mut config = String::new();
+    let mut creds = String::new();
+    for i in 0..IN_FILES {
+        config.push_str(&format!("[profile p{i}]\nregion = us-east-1\n"));
+        creds.push_str(&format!(
+            "[p{i}]\naws_access_key_id = AKIA{i:016}\naws_secret_access_key = s{i}\n"
+        ));
+    }
+    home.config(&config);
+    home.credentials(&creds);
+    home
+}
+
+/// The first 200 connected and verified an hour ago.
+fn settings() -> Settings {
+    let hour_ago = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        - 3600;
+    Settings {
+        step: escher::settings::SavedStep::ConnectAws,
+        profiles: (0..CONNECTED)
+            .map(|i| SavedProfile {
+                name: format!("p{i}"),
+                enabled: i % 2 == 0,
+                kind: Some(Kind::AccessKeys),
+                region: Some("us-east-1".into()),
+                identity: Some(Identity {
+                    account: format!("{i:012}"),
+                    arn: format!("arn:aws:iam::{i:012}:user/u{i}"),
+                    user_id: format!("AIDA{i:016}"),
+                }),
+                verified_at: Some(hour_ago),
+            })
+            .collect(),
+        ..Settings::default()
+    }
+}
+
+fn settings_profiles_frame(c: &mut Criterion) {
+    let rt = escher::background::new_runtime().unwrap();
+    let home = home();
+    let config_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config_dir.path().join("settings.json"),
+        serde_json::to_vec(&settings()).unwrap(),
+    )
+    .unwrap();
+    // Nothing is checked: the endpoint is never called.
+    let bg = Background::new(
+        rt.handle().clone(),
+        home.env("http://127.0.0.1:9"),
+        LaunchEnv::default(),
+    );
+    let app = EscherApp::new(bg, Store::new(config_dir.path()));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(960.0, 760.0))
+        .build_ui_state(|ui, app: &mut EscherApp| app.show(ui), app);
+    h.run_ok();
+    h.get_by_label("Settings").click();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h.query_by_label("Found in your AWS config").is_none() {
+        assert!(Instant::now() < deadline, "the files were never read");
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.run_ok();
+    c.bench_function("settings_profiles_frame_1000_in_files_200_connected", |b| {
+        b.iter(|| h.step())
+    });
+}
+
+criterion_group!(benches, settings_profiles_frame);
+criterion_main!(benches);
