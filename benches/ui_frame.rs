@@ -17,15 +17,12 @@ use escher::terminal::LaunchEnv;
 use escher::ui::EscherApp;
 use std::time::{Duration, Instant, SystemTime};
 
-const IN_FILES: usize = 1000;
-const CONNECTED: usize = 200;
-
-/// Access-key profiles p0…p999 in the files.
-fn home() -> Home {
+/// Access-key profiles p0…p(n-1) in the files.
+fn home(in_files: usize) -> Home {
     let home = Home::new();
     let mut config = String::new();
     let mut creds = String::new();
-    for i in 0..IN_FILES {
+    for i in 0..in_files {
         config.push_str(&format!("[profile p{i}]\nregion = us-east-1\n"));
         creds.push_str(&format!(
             "[p{i}]\naws_access_key_id = AKIA{i:016}\naws_secret_access_key = s{i}\n"
@@ -36,8 +33,8 @@ fn home() -> Home {
     home
 }
 
-/// The first 200 connected and verified an hour ago.
-fn settings() -> Settings {
+/// The first `connected` connected and verified an hour ago.
+fn settings(connected: usize) -> Settings {
     let hour_ago = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap()
@@ -45,7 +42,7 @@ fn settings() -> Settings {
         - 3600;
     Settings {
         step: escher::settings::SavedStep::ConnectAws,
-        profiles: (0..CONNECTED)
+        profiles: (0..connected)
             .map(|i| SavedProfile {
                 name: format!("p{i}"),
                 enabled: i % 2 == 0,
@@ -63,13 +60,17 @@ fn settings() -> Settings {
     }
 }
 
-fn settings_profiles_frame(c: &mut Criterion) {
-    let rt = escher::background::new_runtime().unwrap();
-    let home = home();
-    let config_dir = tempfile::tempdir().unwrap();
+/// The window on Settings → Profiles once the files are read.
+fn settings_pane(
+    rt: &tokio::runtime::Runtime,
+    home: &Home,
+    config_dir: &std::path::Path,
+    in_files: usize,
+    connected: usize,
+) -> Harness<'static, EscherApp> {
     std::fs::write(
-        config_dir.path().join("settings.json"),
-        serde_json::to_vec(&settings()).unwrap(),
+        config_dir.join("settings.json"),
+        serde_json::to_vec(&settings(connected)).unwrap(),
     )
     .unwrap();
     // Nothing is checked: the endpoint is never called.
@@ -78,22 +79,34 @@ fn settings_profiles_frame(c: &mut Criterion) {
         home.env("http://127.0.0.1:9"),
         LaunchEnv::default(),
     );
-    let app = EscherApp::new(bg, Store::new(config_dir.path()));
+    let app = EscherApp::new(bg, Store::new(config_dir));
     let mut h = Harness::builder()
         .with_size(egui::vec2(960.0, 760.0))
         .build_ui_state(|ui, app: &mut EscherApp| app.show(ui), app);
     h.run_ok();
     h.get_by_label("Settings").click();
     let deadline = Instant::now() + Duration::from_secs(60);
-    while h.query_by_label("Found in your AWS config").is_none() {
+    while h.state().wizard.found_count() != in_files - connected {
         assert!(Instant::now() < deadline, "the files were never read");
         h.step();
         std::thread::sleep(Duration::from_millis(10));
     }
     h.run_ok();
-    c.bench_function("settings_profiles_frame_1000_in_files_200_connected", |b| {
-        b.iter(|| h.step())
-    });
+    h
+}
+
+fn settings_profiles_frame(c: &mut Criterion) {
+    let rt = escher::background::new_runtime().unwrap();
+    // The budget's case, and a small one: the two should cost alike.
+    for (in_files, connected) in [(1000, 200), (10, 2)] {
+        let home = home(in_files);
+        let config_dir = tempfile::tempdir().unwrap();
+        let mut h = settings_pane(&rt, &home, config_dir.path(), in_files, connected);
+        c.bench_function(
+            &format!("settings_profiles_frame_{in_files}_in_files_{connected}_connected"),
+            |b| b.iter(|| h.step()),
+        );
+    }
 }
 
 criterion_group!(benches, settings_profiles_frame);

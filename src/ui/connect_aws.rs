@@ -106,26 +106,28 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
             }
         });
     }
-    ui.add_space(8.0);
-    ui.horizontal(|ui| {
-        if !steps.is_empty()
-            && ui
+    if !steps.is_empty() {
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
                 .add_enabled(enabled, egui::Button::new(">_ Open Terminal"))
                 .clicked()
-        {
-            action = Some(Action::OpenTerminal);
-        }
-        if let Some((ok, note)) = v.terminal_note {
-            let color = if *ok {
-                success_color(ui)
-            } else {
-                error_color(ui)
-            };
-            ui.add(egui::Label::new(RichText::new(note).color(color)).wrap());
-        }
-    });
+            {
+                action = Some(Action::OpenTerminal);
+            }
+            if let Some((ok, note)) = v.terminal_note {
+                let color = if *ok {
+                    success_color(ui)
+                } else {
+                    error_color(ui)
+                };
+                ui.add(egui::Label::new(RichText::new(note).color(color)).wrap());
+            }
+        });
+    }
     ui.add_space(8.0);
-    if v.wizard.method == Method::Sso {
+    let exists = v.wizard.in_files(&v.wizard.name_input).is_some();
+    if v.wizard.method == Method::Sso && !exists {
         callout(ui, Callout::Tip, |ui| {
             ui.label(
                 "The profile name is a label you choose. Use something descriptive like prod-admin or \
@@ -148,6 +150,8 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         if v.checking {
             ui.spinner();
             ui.label(format!("Checking {} with AWS STS…", v.wizard.name_input));
+        } else if v.wizard.current_report().is_none() && steps.is_empty() {
+            ui.label("Click Re-check to check this profile as it is.");
         } else if v.wizard.current_report().is_none() {
             ui.label(match v.wizard.method {
                 Method::Sso => {

@@ -29,28 +29,33 @@ fn connect_aws_sso_screen() {
     h.snapshot_options("connect_aws_sso", &options());
 }
 
+/// A name already in the files: what it is, and a new name for set-up.
+fn existing_profile_snapshot(theme: egui::Theme, name: &str) {
+    let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(app);
+    h.ctx.set_theme(theme);
+    to_connect_aws(&mut h);
+    step_until(&mut h, "CLI detection", |h| {
+        h.query_by_label("AWS CLI 2.15.30 is installed.").is_some()
+    });
+    step_until(&mut h, "discovery", |h| {
+        h.query_by_label("Pick an existing profile").is_some()
+    });
+    type_name(&mut h, "prod-admin");
+    h.remove_cursor();
+    settle(&mut h);
+    assert!(h.query_by_label("Use new name prod-admin-sso").is_some());
+    h.snapshot_options(name, &options());
+}
+
 #[test]
 fn connect_aws_existing_profile_screen() {
-    for (theme, name) in [
-        (egui::Theme::Light, "connect_aws_existing_profile"),
-        (egui::Theme::Dark, "connect_aws_existing_profile_dark"),
-    ] {
-        let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
-        let mut h = harness(app);
-        h.ctx.set_theme(theme);
-        to_connect_aws(&mut h);
-        step_until(&mut h, "CLI detection", |h| {
-            h.query_by_label("AWS CLI 2.15.30 is installed.").is_some()
-        });
-        step_until(&mut h, "discovery", |h| {
-            h.query_by_label("Pick an existing profile").is_some()
-        });
-        type_name(&mut h, "prod-admin");
-        h.remove_cursor();
-        settle(&mut h);
-        assert!(h.query_by_label("Use new name prod-admin-sso").is_some());
-        h.snapshot_options(name, &options());
-    }
+    existing_profile_snapshot(egui::Theme::Light, "connect_aws_existing_profile");
+}
+
+#[test]
+fn connect_aws_existing_profile_screen_dark() {
+    existing_profile_snapshot(egui::Theme::Dark, "connect_aws_existing_profile_dark");
 }
 
 #[test]
