@@ -60,7 +60,9 @@ fn a_failed_connect_shows_its_diagnosis_on_the_found_row() {
 #[test]
 fn removing_a_profile_while_its_check_runs_does_not_bring_it_back() {
     let w = World::new(PROD_CONFIG, PROD_KEYS);
-    let mut h = harness(w.app());
+    let mut app = w.app();
+    app.background.timeout = Duration::from_secs(60);
+    let mut h = harness(app);
     open_settings(&mut h);
     step_until(&mut h, "discovery", |h| {
         h.query_by_label("Connect prod-admin").is_some()
@@ -71,13 +73,15 @@ fn removing_a_profile_while_its_check_runs_does_not_bring_it_back() {
             .is_some()
     });
     // The next answer takes seconds: Remove is pressed while it is awaited.
-    w.aws.sts_delay(Duration::from_secs(2));
+    w.aws.sts_delay(Duration::from_secs(3));
     click(&mut h, "Re-check prod-admin");
     step_until(&mut h, "the check in flight", spinning);
-    click(&mut h, "Remove prod-admin");
+    // Clicked at once: `click` would first wait for the spinner to stop.
+    h.get_by_label("Remove prod-admin").click();
     step_until(&mut h, "the removal", |h| {
         h.query_by_label("Connect prod-admin").is_some()
     });
+    assert!(spinning(&h), "the check ended before Remove was pressed");
     step_until(&mut h, "the check's answer", idle);
     assert_eq!(w.aws.sts_calls(), 2, "the second check never finished");
     settle(&mut h);
