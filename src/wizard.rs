@@ -264,7 +264,12 @@ impl Wizard {
 
     /// At least one profile has passed Re-check.
     pub fn can_continue(&self) -> bool {
-        self.profiles.iter().any(|p| p.identity.is_some())
+        self.verified_count() > 0
+    }
+
+    /// How many connected profiles passed a check.
+    pub fn verified_count(&self) -> usize {
+        self.lookup.verified
     }
 
     pub fn change_method(&mut self) {

@@ -15,6 +15,8 @@ pub(super) struct Lookup {
     /// Positions in `Discovery::profiles` of those not connected, in file order.
     pub found_not_connected: Vec<usize>,
     pub any_enabled: bool,
+    /// Connected profiles that passed a check.
+    pub verified: usize,
 }
 
 impl Lookup {
@@ -41,6 +43,7 @@ impl Lookup {
             connected,
             found_not_connected,
             any_enabled: profiles.iter().any(|p| p.enabled),
+            verified: profiles.iter().filter(|p| p.identity.is_some()).count(),
         }
     }
 }
