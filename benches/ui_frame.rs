@@ -1,6 +1,12 @@
 //! One frame of Settings → Profiles with 1,000 profiles in the AWS files and
-//! 200 of them connected, drawn through egui_kittest as the window draws it.
-//! Budget: 2 ms. `cargo bench --bench ui_frame`.
+//! 200 of them connected, drawn through egui_kittest as the window draws it,
+//! beside a small case (10 and 2). Budget: 2 ms. `cargo bench --bench
+//! ui_frame` (release settings). Without a release build of every
+//! dependency, optimising only the crates a frame runs in gives comparable
+//! numbers in minutes:
+//! `cargo bench --profile dev --bench ui_frame $(for p in egui epaint emath
+//! ecolor egui_kittest kittest accesskit accesskit_consumer escher; do printf
+//! -- '--config profile.dev.package.%s.opt-level=3 ' $p; done)`
 
 #[path = "../tests/common/mod.rs"]
 mod common;
