@@ -29,7 +29,12 @@ pub enum Event {
     Checked(Box<CheckReport>),
     /// The program that opened, or what went wrong, in words.
     TerminalOpened(Result<String, String>),
-    Discovered(crate::aws::profiles::Discovery),
+    /// The AWS files as read by a discovery started at `started` (a later
+    /// one may finish first).
+    Discovered {
+        started: std::time::Instant,
+        discovery: crate::aws::profiles::Discovery,
+    },
     AwsCli(crate::aws_cli::CliStatus),
     /// Where the policy was saved (None: the user cancelled), or why not.
     PolicySaved(Result<Option<std::path::PathBuf>, String>),
@@ -63,10 +68,6 @@ impl Background {
 
     pub fn is_checking(&self, name: &str) -> bool {
         self.in_flight.contains(name)
-    }
-
-    pub fn any_checking(&self) -> bool {
-        !self.in_flight.is_empty()
     }
 
     /// Start a check unless one for this profile is in flight. Returns
@@ -106,8 +107,10 @@ impl Background {
     pub fn discover(&self, wake: Wake) {
         let tx = self.tx.clone();
         let env = self.aws_env.clone();
+        let started = std::time::Instant::now();
         self.runtime.spawn_blocking(move || {
-            let _ = tx.send(Event::Discovered(crate::aws::profiles::discover(&env)));
+            let discovery = crate::aws::profiles::discover(&env);
+            let _ = tx.send(Event::Discovered { started, discovery });
             wake();
         });
     }

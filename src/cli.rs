@@ -17,10 +17,17 @@ fn rfc3339(t: SystemTime) -> Option<String> {
         .ok()
 }
 
+/// Read only: a file that cannot be used is said on stderr and left as it
+/// is (only the window, which shows the notice, keeps it aside).
 fn load_settings() -> Settings {
-    Store::default_dir()
-        .map(|d| Store::new(d).load().0)
-        .unwrap_or_default()
+    let Some(dir) = Store::default_dir() else {
+        return Settings::default();
+    };
+    let (settings, problem) = Store::new(dir).read();
+    if let Some(why) = problem {
+        eprintln!("escher: {why}");
+    }
+    settings
 }
 
 /// `escher profiles [--json]`.

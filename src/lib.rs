@@ -2,6 +2,7 @@
 //! `GetCallerIdentity`. The window (`ui`) and the command line share this
 //! library; everything that needs no window lives outside `ui`.
 
+pub mod atomic_file;
 pub mod aws;
 pub mod aws_cli;
 pub mod background;

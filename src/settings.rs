@@ -2,17 +2,19 @@
 //! as JSON in the OS config directory. Only names, toggles, kinds and
 //! verified identities are stored: never keys or tokens.
 //!
-//! Writes are atomic (temp file, fsync, rename), so a crash leaves either
-//! the old file or the new one. A file that cannot be parsed is kept aside
-//! and reported; a file from a newer Escher is not overwritten unasked.
+//! Writes are atomic (`atomic_file`), so a crash leaves either the old file
+//! or the new one, and the window hands them to a `Saver` thread so that no
+//! frame waits on the disk. A file that cannot be parsed is kept aside by
+//! the window (which says so on screen) and only read by the command line;
+//! a file from a newer Escher is not overwritten unasked.
 
 use crate::aws::check::Identity;
 use crate::aws::profiles::Kind;
 use crate::commands::Method;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
 
 pub const SCHEMA_VERSION: u32 = 1;
 pub const FILE_NAME: &str = "settings.json";
@@ -39,10 +41,16 @@ pub struct SavedProfile {
     pub verified_at: Option<u64>,
 }
 
+/// A verification stamped further ahead than clocks drift is not believed.
+const CLOCK_SLACK: Duration = Duration::from_secs(24 * 3600);
+
 impl SavedProfile {
-    pub fn verified_time(&self) -> Option<SystemTime> {
-        self.verified_at
-            .map(|s| SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(s))
+    /// When the last check passed, or None when not known: never checked,
+    /// or a stamp the clock cannot hold or that lies in the future (an
+    /// edited or damaged file).
+    pub fn verified_time(&self, now: SystemTime) -> Option<SystemTime> {
+        let at = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(self.verified_at?))?;
+        (at <= now.checked_add(CLOCK_SLACK).unwrap_or(now)).then_some(at)
     }
 }
 
@@ -144,20 +152,47 @@ impl Store {
         self.writable = true;
     }
 
+    /// Read the file for the window: a file that cannot be parsed is
+    /// renamed aside (the window says where) so that a fresh one can be
+    /// written.
     pub fn load(&mut self) -> (Settings, Option<LoadNotice>) {
-        let path = self.path();
-        let bytes = match std::fs::read(&path) {
+        let (settings, read) = self.read_only();
+        match read {
+            Some(Read::Corrupt(reason)) => self.keep_aside(reason),
+            Some(Read::Notice(notice)) => {
+                self.writable = false;
+                (settings, Some(notice))
+            }
+            None => (settings, None),
+        }
+    }
+
+    /// Read the file and change nothing (the command line): what cannot be
+    /// used reads as the defaults, with the reason in words.
+    pub fn read(&self) -> (Settings, Option<String>) {
+        let (settings, read) = self.read_only();
+        let why = read.map(|r| match r {
+            Read::Corrupt(reason) => format!(
+                "Escher's settings in {} could not be read ({reason}); continuing without them. The file \
+                 was left as it is; the Escher window keeps it aside when it next starts.",
+                self.path().display()
+            ),
+            Read::Notice(n) => n.to_string(),
+        });
+        (settings, why)
+    }
+
+    fn read_only(&self) -> (Settings, Option<Read>) {
+        let bytes = match std::fs::read(self.path()) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return (Settings::default(), None);
             }
             Err(e) => {
-                self.writable = false;
+                let reason = e.to_string();
                 return (
                     Settings::default(),
-                    Some(LoadNotice::Unreadable {
-                        reason: e.to_string(),
-                    }),
+                    Some(Read::Notice(LoadNotice::Unreadable { reason })),
                 );
             }
         };
@@ -165,76 +200,271 @@ impl Store {
             .ok()
             .and_then(|v| v.get("schema_version").and_then(|n| n.as_u64()));
         if let Some(v) = version.filter(|v| *v > u64::from(SCHEMA_VERSION)) {
-            self.writable = false;
             let version = u32::try_from(v).unwrap_or(u32::MAX);
             // Read what this version understands; unknown fields are ignored.
             let settings = serde_json::from_slice(&bytes).unwrap_or_default();
-            return (settings, Some(LoadNotice::Newer { version }));
+            return (settings, Some(Read::Notice(LoadNotice::Newer { version })));
         }
         match serde_json::from_slice::<Settings>(&bytes) {
             Ok(s) => (s, None),
-            Err(e) => {
-                let stamp = SystemTime::now()
-                    .duration_since(SystemTime::UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0);
-                let kept_as = self.dir.join(format!("{FILE_NAME}.corrupt-{stamp}"));
-                match std::fs::rename(&path, &kept_as) {
-                    Ok(()) => (
-                        Settings::default(),
-                        Some(LoadNotice::Corrupt {
-                            kept_as,
-                            reason: e.to_string(),
-                        }),
-                    ),
-                    Err(re) => {
-                        self.writable = false;
-                        (
-                            Settings::default(),
-                            Some(LoadNotice::Unreadable {
-                                reason: format!("{e}; it could not be moved aside: {re}"),
-                            }),
-                        )
-                    }
-                }
+            Err(e) => (Settings::default(), Some(Read::Corrupt(e.to_string()))),
+        }
+    }
+
+    fn keep_aside(&mut self, reason: String) -> (Settings, Option<LoadNotice>) {
+        let stamp = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let kept_as = self.dir.join(format!("{FILE_NAME}.corrupt-{stamp}"));
+        match std::fs::rename(self.path(), &kept_as) {
+            Ok(()) => (
+                Settings::default(),
+                Some(LoadNotice::Corrupt { kept_as, reason }),
+            ),
+            Err(re) => {
+                self.writable = false;
+                (
+                    Settings::default(),
+                    Some(LoadNotice::Unreadable {
+                        reason: format!("{reason}; it could not be moved aside: {re}"),
+                    }),
+                )
             }
         }
     }
 
     /// Write atomically. Refuses while the file on disk must be kept.
     pub fn save(&self, settings: &Settings) -> std::io::Result<()> {
+        self.prepare(settings)?.commit()
+    }
+
+    /// First half of a save: the new content flushed to a temp file beside
+    /// the real one; `commit` puts it in place.
+    pub fn prepare(&self, settings: &Settings) -> std::io::Result<crate::atomic_file::Prepared> {
         if !self.writable {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::PermissionDenied,
                 "the settings file on disk is kept until you choose to overwrite it",
             ));
         }
-        let tmp = self.write_temp(settings)?;
-        self.commit(&tmp)
-    }
-
-    /// First half of a save: the new content in a temp file beside the
-    /// real one, flushed to disk.
-    pub fn write_temp(&self, settings: &Settings) -> std::io::Result<PathBuf> {
         std::fs::create_dir_all(&self.dir)?;
-        let tmp = self
-            .dir
-            .join(format!(".{FILE_NAME}.tmp-{}", std::process::id()));
-        let json = serde_json::to_vec_pretty(settings).map_err(std::io::Error::other)?;
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&json)?;
-        f.write_all(b"\n")?;
-        f.sync_all()?;
-        Ok(tmp)
+        let mut json = serde_json::to_vec_pretty(settings).map_err(std::io::Error::other)?;
+        json.push(b'\n');
+        crate::atomic_file::prepare(&self.path(), &json)
+    }
+}
+
+/// What reading found besides the settings.
+enum Read {
+    /// Not JSON Escher understands; the parser's words.
+    Corrupt(String),
+    Notice(LoadNotice),
+}
+
+/// Called when a save failed, so an idle window wakes to say so.
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// Saves settings on a thread of its own. Only the latest state is kept
+/// waiting: a burst of changes while one write runs becomes one more write.
+/// Dropping it writes what is still waiting.
+pub struct Saver {
+    shared: Arc<Shared>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+struct Shared {
+    slot: Mutex<Slot>,
+    changed: Condvar,
+}
+
+struct Slot {
+    store: Store,
+    pending: Option<(Settings, Wake)>,
+    writing: bool,
+    closing: bool,
+    /// The last failure in words, until the window takes it.
+    failure: Option<String>,
+    writes: u64,
+}
+
+impl Saver {
+    pub fn start(store: Store) -> Self {
+        let saver = Saver::idle(store);
+        saver.run()
     }
 
-    /// Second half: the rename that makes it the settings file.
-    pub fn commit(&self, tmp: &Path) -> std::io::Result<()> {
-        std::fs::rename(tmp, self.path())?;
-        #[cfg(unix)]
-        if let Ok(dir) = std::fs::File::open(&self.dir) {
-            let _ = dir.sync_all();
+    /// A saver whose thread has not started yet (tests fill its slot first).
+    fn idle(store: Store) -> Self {
+        Saver {
+            shared: Arc::new(Shared {
+                slot: Mutex::new(Slot {
+                    store,
+                    pending: None,
+                    writing: false,
+                    closing: false,
+                    failure: None,
+                    writes: 0,
+                }),
+                changed: Condvar::new(),
+            }),
+            thread: None,
         }
-        Ok(())
+    }
+
+    fn run(mut self) -> Self {
+        let shared = self.shared.clone();
+        self.thread = Some(std::thread::spawn(move || write_loop(&shared)));
+        self
+    }
+
+    fn slot(&self) -> MutexGuard<'_, Slot> {
+        // A panic while holding the lock leaves plain data: keep using it.
+        self.shared
+            .slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Save this state soon, replacing any state still waiting.
+    pub fn submit(&self, settings: Settings, wake: Wake) {
+        self.slot().pending = Some((settings, wake));
+        self.shared.changed.notify_all();
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.slot().store.path()
+    }
+
+    pub fn is_writable(&self) -> bool {
+        self.slot().store.is_writable()
+    }
+
+    /// The user chose to replace a settings file Escher could not use.
+    pub fn allow_overwrite(&self) {
+        self.slot().store.allow_overwrite();
+    }
+
+    /// Why the last save failed, once.
+    pub fn take_failure(&self) -> Option<String> {
+        self.slot().failure.take()
+    }
+
+    /// Wait until everything submitted is on disk (or failed).
+    pub fn flush(&self) {
+        let mut slot = self.slot();
+        while slot.pending.is_some() || slot.writing {
+            slot = self
+                .shared
+                .changed
+                .wait(slot)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+}
+
+impl Drop for Saver {
+    fn drop(&mut self) {
+        self.slot().closing = true;
+        self.shared.changed.notify_all();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn write_loop(shared: &Shared) {
+    let lock = || {
+        shared
+            .slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    loop {
+        let mut slot = lock();
+        while slot.pending.is_none() && !slot.closing {
+            slot = shared
+                .changed
+                .wait(slot)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        let Some((settings, wake)) = slot.pending.take() else {
+            return; // closing, and nothing left to write
+        };
+        slot.writing = true;
+        let store = slot.store.clone();
+        drop(slot);
+        // The disk is slow; nobody waits on the lock meanwhile.
+        let result = store.save(&settings);
+        let mut slot = lock();
+        slot.writing = false;
+        slot.writes += 1;
+        if let Err(e) = result {
+            slot.failure = Some(format!(
+                "Escher could not save its settings to {}: {e}. Your changes stay for this session.",
+                store.path().display()
+            ));
+            wake();
+        }
+        drop(slot);
+        shared.changed.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbered(n: usize) -> Settings {
+        Settings {
+            profiles: (0..n)
+                .map(|i| SavedProfile {
+                    name: format!("p{i}"),
+                    enabled: true,
+                    kind: None,
+                    region: None,
+                    identity: None,
+                    verified_at: None,
+                })
+                .collect(),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn a_burst_of_changes_is_one_write_of_the_latest() {
+        let dir = tempfile::tempdir().unwrap();
+        let saver = Saver::idle(Store::new(dir.path()));
+        let wake: Wake = Arc::new(|| {});
+        // Submitted while the writer is busy (here: not started yet).
+        for n in 1..=100 {
+            saver.submit(numbered(n), wake.clone());
+        }
+        let saver = saver.run();
+        saver.flush();
+        assert_eq!(saver.slot().writes, 1);
+        let (on_disk, _) = Store::new(dir.path()).read();
+        assert_eq!(on_disk, numbered(100));
+    }
+
+    #[test]
+    fn dropping_the_saver_writes_what_is_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let saver = Saver::idle(Store::new(dir.path()));
+        saver.submit(numbered(3), Arc::new(|| {}));
+        drop(saver.run());
+        assert_eq!(Store::new(dir.path()).read().0, numbered(3));
+    }
+
+    #[test]
+    fn a_huge_or_future_verification_time_is_unknown() {
+        let now = SystemTime::now();
+        let mut p = numbered(1).profiles.remove(0);
+        for stamp in [u64::MAX, 1 << 40] {
+            p.verified_at = Some(stamp);
+            assert_eq!(p.verified_time(now), None, "{stamp}");
+        }
+        p.verified_at = Some(1_700_000_000);
+        assert!(p.verified_time(now).is_some());
     }
 }

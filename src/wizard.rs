@@ -7,6 +7,11 @@ use crate::aws::profiles::{Discovery, Kind, ProfileInfo};
 use crate::commands::{self, CommandStep, Method};
 use crate::settings::{SavedProfile, SavedStep, Settings};
 use crate::terminal::TerminalRequest;
+use lookup::Lookup;
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+mod lookup;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -49,10 +54,18 @@ pub const PLACEHOLDER_NAME: &str = "my-sso-profile";
 pub enum NameHint {
     /// The files have not been read yet, or the name is not valid.
     Unknown,
-    /// In the files; for SSO, when the cached sign-in expires.
+    /// Already a profile in the files: it is checked as it is, and setting
+    /// it up again with the method's commands would change a working
+    /// profile, so a free name for that is offered instead.
     Found {
         kind: Kind,
+        region: Option<String>,
+        /// Why an unusable profile cannot work.
+        problem: Option<String>,
+        /// For SSO, when the cached sign-in expires.
         sso_expires_at: Option<std::time::SystemTime>,
+        /// A name not in the files, for setting up the current method.
+        new_name: Option<String>,
     },
     /// Not in the files (yet): the first command creates it. Close names
     /// that do exist are offered, in case of a typo.
@@ -65,16 +78,23 @@ pub struct Wizard {
     pub method: Method,
     pub pane: Pane,
     pub name_input: String,
-    /// The latest check of each profile this session, newest last.
-    pub reports: Vec<CheckReport>,
+    /// The latest check of each profile this session.
+    reports: HashMap<String, CheckReport>,
     /// Profiles connected to Escher: what Settings → Profiles lists.
-    pub profiles: Vec<SavedProfile>,
-    /// The AWS files as last read.
-    pub discovery: Option<Discovery>,
+    profiles: Vec<SavedProfile>,
+    /// The AWS files as last read, and when that reading started.
+    discovery: Option<(Instant, Discovery)>,
     /// Add Profile → AWS was pressed in Settings: offer the way back.
     pub return_to_profiles: bool,
     /// The `aws` command, once looked for.
     pub aws_cli: Option<crate::aws_cli::CliStatus>,
+    /// Checks in flight that connect their profile when they pass.
+    connecting: HashSet<String>,
+    lookup: Lookup,
+    /// Counts changes to profiles, reports and files.
+    revision: u64,
+    /// The hint for (name, revision, method), computed when one changes.
+    hint: Option<(String, u64, Method, NameHint)>,
 }
 
 impl Default for Wizard {
@@ -85,6 +105,7 @@ impl Default for Wizard {
 
 impl Wizard {
     pub fn from_settings(s: Settings) -> Self {
+        let lookup = Lookup::build(&s.profiles, None);
         Wizard {
             step: match s.step {
                 SavedStep::Welcome => Step::Welcome,
@@ -95,11 +116,15 @@ impl Wizard {
             method: s.method,
             pane: Pane::Wizard,
             name_input: String::new(),
-            reports: Vec::new(),
+            reports: HashMap::new(),
             profiles: s.profiles,
             discovery: None,
             return_to_profiles: false,
             aws_cli: None,
+            connecting: HashSet::new(),
+            lookup,
+            revision: 0,
+            hint: None,
         }
         .gated()
     }
@@ -126,17 +151,76 @@ impl Wizard {
         }
     }
 
+    /// Changes whenever `to_settings` may have: compare it instead of the
+    /// settings themselves, which would copy every profile each frame.
+    pub fn settings_key(&self) -> (u64, Step, Method) {
+        (self.revision, self.step, self.method)
+    }
+
+    /// Changes whenever profiles, reports or the files do (what the
+    /// Settings list shows, apart from the time).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    fn changed(&mut self) {
+        self.revision += 1;
+        self.lookup = Lookup::build(&self.profiles, self.discovery());
+    }
+
+    pub fn profiles(&self) -> &[SavedProfile] {
+        &self.profiles
+    }
+
+    pub fn discovery(&self) -> Option<&Discovery> {
+        self.discovery.as_ref().map(|(_, d)| d)
+    }
+
+    /// Take in a reading of the AWS files started at `started`, unless a
+    /// reading started later is already in: a slow read must not bring
+    /// back what the files said before.
+    pub fn set_discovery(&mut self, started: Instant, d: Discovery) {
+        if self.discovery.as_ref().is_some_and(|(t, _)| *t > started) {
+            return;
+        }
+        self.discovery = Some((started, d));
+        self.changed();
+    }
+
+    /// The profile of that name in the files.
+    pub fn in_files(&self, name: &str) -> Option<&ProfileInfo> {
+        let d = self.discovery()?;
+        d.profiles.get(*self.lookup.in_files.get(name)?)
+    }
+
     pub fn profile_name(&self) -> Result<ProfileName, NameError> {
         ProfileName::parse(&self.name_input)
     }
 
-    /// The commands for the current method, with the typed name or, while
-    /// the field is empty or invalid, the placeholder (shown, not usable).
+    /// The commands that fit the name: the method's setup for a new name;
+    /// for an SSO profile already in the files, only signing in and
+    /// confirming; for any other existing profile none (Re-check checks
+    /// it as it is). While the field is empty or invalid, the method's
+    /// commands with the placeholder (shown, not usable).
     pub fn command_steps(&self) -> Vec<CommandStep> {
-        let name = self.profile_name().unwrap_or_else(|_| {
-            ProfileName::parse(PLACEHOLDER_NAME).expect("placeholder is a valid name")
-        });
-        commands::steps(self.method, &name)
+        let Ok(name) = self.profile_name() else {
+            let placeholder =
+                ProfileName::parse(PLACEHOLDER_NAME).expect("placeholder is a valid name");
+            return commands::steps(self.method, &placeholder);
+        };
+        match self.in_files(name.as_str()).map(|p| p.kind) {
+            None => commands::steps(self.method, &name),
+            Some(kind) if kind.is_sso() => commands::steps(Method::Sso, &name)
+                .into_iter()
+                .skip(1)
+                .enumerate()
+                .map(|(i, step)| CommandStep {
+                    number: i + 1,
+                    ..step
+                })
+                .collect(),
+            Some(_) => Vec::new(),
+        }
     }
 
     /// Commands can be copied or run, and Re-check pressed, only for a
@@ -147,10 +231,13 @@ impl Wizard {
 
     /// What `>_ Open Terminal` shows (the numbered guide), or, with
     /// `only`, the one command a row's Run in Terminal runs. None while the
-    /// name is not valid.
+    /// name is not valid or no command fits it.
     pub fn terminal_request(&self, only: Option<usize>) -> Option<TerminalRequest> {
         let name = self.profile_name().ok()?;
         let steps = self.command_steps();
+        if steps.is_empty() {
+            return None;
+        }
         let mut guide = vec![
             format!(
                 "Escher: connect AWS profile {name} ({})",
@@ -177,7 +264,12 @@ impl Wizard {
 
     /// At least one profile has passed Re-check.
     pub fn can_continue(&self) -> bool {
-        self.profiles.iter().any(|p| p.identity.is_some())
+        self.verified_count() > 0
+    }
+
+    /// How many connected profiles passed a check.
+    pub fn verified_count(&self) -> usize {
+        self.lookup.verified
     }
 
     pub fn change_method(&mut self) {
@@ -211,7 +303,7 @@ impl Wizard {
     }
 
     pub fn report_for(&self, name: &str) -> Option<&CheckReport> {
-        self.reports.iter().rev().find(|r| r.profile == name)
+        self.reports.get(name)
     }
 
     /// The latest report for the name in the field, if any.
@@ -219,14 +311,33 @@ impl Wizard {
         self.report_for(&self.name_input)
     }
 
-    pub fn name_hint(&self) -> NameHint {
-        let (Some(d), Ok(name)) = (&self.discovery, self.profile_name()) else {
+    /// Computed when the name or the files change, not every frame (the
+    /// suggestions compare the name with every profile in the files).
+    pub fn name_hint(&mut self) -> NameHint {
+        let fresh = self.hint.as_ref().is_some_and(|(name, rev, method, _)| {
+            (*rev, *method) == (self.revision, self.method) && *name == self.name_input
+        });
+        if !fresh {
+            let hint = self.compute_hint();
+            self.hint = Some((self.name_input.clone(), self.revision, self.method, hint));
+        }
+        self.hint
+            .as_ref()
+            .map(|(_, _, _, h)| h.clone())
+            .unwrap_or(NameHint::Unknown)
+    }
+
+    fn compute_hint(&self) -> NameHint {
+        let (Some(d), Ok(name)) = (self.discovery(), self.profile_name()) else {
             return NameHint::Unknown;
         };
-        match d.get(name.as_str()) {
+        match self.in_files(name.as_str()) {
             Some(p) => NameHint::Found {
                 kind: p.kind,
+                region: p.region.clone(),
+                problem: p.problem.clone(),
                 sso_expires_at: p.sso_token_expires_at,
+                new_name: self.free_name(name.as_str()),
             },
             None => {
                 let names: Vec<&str> = d.names().collect();
@@ -237,39 +348,58 @@ impl Wizard {
         }
     }
 
+    /// `NAME-sso` or `NAME-keys` (then `-2`, `-3`…): a valid name for the
+    /// current method that is not in the files yet.
+    fn free_name(&self, name: &str) -> Option<String> {
+        let suffix = match self.method {
+            Method::Sso => "sso",
+            Method::AccessKeys => "keys",
+        };
+        let base = format!("{name}-{suffix}");
+        std::iter::once(base.clone())
+            .chain((2..100).map(|n| format!("{base}-{n}")))
+            .find(|n| ProfileName::parse(n).is_ok() && self.in_files(n).is_none())
+    }
+
     pub fn is_connected(&self, name: &str) -> bool {
-        self.profiles.iter().any(|p| p.name == name)
+        self.lookup.connected.contains_key(name)
     }
 
     /// A connected profile the files no longer have (only once they were read).
     pub fn is_missing_from_files(&self, name: &str) -> bool {
-        self.discovery
-            .as_ref()
-            .is_some_and(|d| d.problems.is_empty() && d.get(name).is_none())
+        self.discovery()
+            .is_some_and(|d| d.problems.is_empty() && self.in_files(name).is_none())
     }
 
-    /// Profiles in the AWS files that are not connected to Escher.
-    pub fn found_not_connected(&self) -> Vec<&ProfileInfo> {
-        match &self.discovery {
-            Some(d) => d
-                .profiles
-                .iter()
-                .filter(|p| !self.is_connected(&p.name))
-                .collect(),
-            None => Vec::new(),
-        }
+    /// How many profiles in the AWS files are not connected to Escher.
+    pub fn found_count(&self) -> usize {
+        self.lookup.found_not_connected.len()
+    }
+
+    /// The `i`th profile in the AWS files that is not connected, in file order.
+    pub fn found_at(&self, i: usize) -> Option<&ProfileInfo> {
+        let d = self.discovery()?;
+        d.profiles.get(*self.lookup.found_not_connected.get(i)?)
+    }
+
+    pub fn any_enabled(&self) -> bool {
+        self.lookup.any_enabled
     }
 
     pub fn set_enabled(&mut self, name: &str, on: bool) {
         if let Some(p) = self.profiles.iter_mut().find(|p| p.name == name) {
             p.enabled = on;
+            self.changed();
         }
     }
 
-    /// Remove from Escher only; the AWS files are never touched.
+    /// Remove from Escher only; the AWS files are never touched. A check
+    /// of it still in flight no longer connects it.
     pub fn remove(&mut self, name: &str) {
         self.profiles.retain(|p| p.name != name);
-        self.reports.retain(|r| r.profile != name);
+        self.reports.remove(name);
+        self.connecting.remove(name);
+        self.changed();
     }
 
     pub fn enabled_names(&self) -> Vec<String> {
@@ -280,21 +410,31 @@ impl Wizard {
             .collect()
     }
 
-    /// Take in a finished check: a pass connects the profile (a new one is
-    /// switched on; an existing one keeps its toggle).
+    /// A check was started to connect `name` (Re-check in Connect AWS, or
+    /// Connect in Settings): when it passes, the profile is connected.
+    pub fn connecting(&mut self, name: &str) {
+        self.connecting.insert(name.to_owned());
+    }
+
+    /// Take in a finished check: a pass connects a profile being connected
+    /// (switched on) and updates a connected one (its toggle kept). The
+    /// check of a profile removed meanwhile is dropped.
     pub fn record(&mut self, report: CheckReport) {
+        let wanted = self.connecting.remove(&report.profile);
+        let position = self.lookup.connected.get(&report.profile).copied();
+        if !wanted && position.is_none() {
+            return;
+        }
         if let Some(identity) = report.identity() {
             let region = self
-                .discovery
-                .as_ref()
-                .and_then(|d| d.get(&report.profile))
+                .in_files(&report.profile)
                 .and_then(|p| p.region.clone());
             let verified_at = report
                 .finished_at
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs())
                 .ok();
-            match self.profiles.iter_mut().find(|p| p.name == report.profile) {
+            match position.and_then(|i| self.profiles.get_mut(i)) {
                 Some(p) => {
                     p.kind = report.kind.or(p.kind);
                     p.region = region.or(p.region.take());
@@ -311,14 +451,95 @@ impl Wizard {
                 }),
             }
         }
-        self.reports.retain(|r| r.profile != report.profile);
-        self.reports.push(report);
+        self.reports.insert(report.profile.clone(), report);
+        self.changed();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::check::{Identity, Outcome};
+
+    fn passed(name: &str) -> CheckReport {
+        CheckReport {
+            profile: name.into(),
+            kind: Some(Kind::AccessKeys),
+            outcome: Outcome::Passed(Identity {
+                account: "123456789012".into(),
+                arn: "arn:aws:iam::123456789012:user/a".into(),
+                user_id: "AIDAA".into(),
+            }),
+            warnings: Vec::new(),
+            elapsed: std::time::Duration::ZERO,
+            finished_at: std::time::SystemTime::now(),
+        }
+    }
+
+    fn files(names: &[&str]) -> Discovery {
+        Discovery {
+            profiles: names
+                .iter()
+                .map(|n| ProfileInfo {
+                    name: (*n).into(),
+                    kind: Kind::AccessKeys,
+                    region: None,
+                    sso_session: None,
+                    sso_start_url: None,
+                    sso_region: None,
+                    sso_account_id: None,
+                    sso_role_name: None,
+                    problem: None,
+                    sso_token_expires_at: None,
+                    missing_sso_region: false,
+                })
+                .collect(),
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_check_connects_only_what_is_being_connected() {
+        let mut w = Wizard::default();
+        w.connecting("prod");
+        w.record(passed("prod"));
+        assert!(w.is_connected("prod"));
+        w.remove("prod");
+        // A Re-check that was in flight when it was removed.
+        w.record(passed("prod"));
+        assert!(!w.is_connected("prod"));
+        assert!(w.profiles().is_empty());
+    }
+
+    #[test]
+    fn an_older_reading_of_the_files_does_not_replace_a_newer_one() {
+        let mut w = Wizard::default();
+        let first = Instant::now();
+        let second = first + std::time::Duration::from_millis(1);
+        w.set_discovery(second, files(&["newer"]));
+        w.set_discovery(first, files(&["older"]));
+        assert!(w.in_files("newer").is_some());
+        assert!(w.in_files("older").is_none());
+    }
+
+    #[test]
+    fn lookups_follow_changes() {
+        let mut w = Wizard::default();
+        w.set_discovery(Instant::now(), files(&["a", "b", "c"]));
+        assert_eq!(w.found_count(), 3);
+        w.connecting("b");
+        w.record(passed("b"));
+        assert_eq!(w.found_count(), 2);
+        assert_eq!(w.found_at(1).map(|p| p.name.as_str()), Some("c"));
+        assert!(w.any_enabled());
+        w.set_enabled("b", false);
+        assert!(!w.any_enabled());
+        w.name_input = "b".into();
+        assert!(matches!(w.name_hint(), NameHint::Found { .. }));
+        w.remove("b");
+        w.name_input = "bb".into();
+        assert!(matches!(w.name_hint(), NameHint::NotInFiles { .. }));
+    }
 
     #[test]
     fn continue_is_gated_on_a_passed_profile() {

@@ -5,10 +5,14 @@ mod common;
 
 #[path = "ui/aws_cli.rs"]
 mod aws_cli;
+#[path = "ui/existing_profile.rs"]
+mod existing_profile;
 #[path = "ui/idle.rs"]
 mod idle;
 #[path = "ui/profiles.rs"]
 mod profiles;
+#[path = "ui/settings_pane.rs"]
+mod settings_pane;
 #[path = "ui/snapshots.rs"]
 mod snapshots;
 #[path = "ui/wizard.rs"]

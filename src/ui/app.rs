@@ -6,7 +6,8 @@ use super::needs::{self, NeedsAction};
 use super::{azure, profiles, rail, troubleshooting, welcome};
 use crate::aws::policy;
 use crate::background::{Background, Event, Wake};
-use crate::settings::{LoadNotice, Settings, Store};
+use crate::commands::Method;
+use crate::settings::{LoadNotice, Saver, Store};
 use crate::wizard::Pane;
 use crate::wizard::{Step, Wizard};
 use egui::{RichText, Ui};
@@ -22,11 +23,16 @@ pub struct EscherApp {
     /// (success, words) from the last attempt to open a terminal.
     terminal_note: Option<(bool, String)>,
     policy_note: Option<(bool, String)>,
+    /// Where Save as… last put the policy, for Show in folder.
+    policy_saved: Option<std::path::PathBuf>,
     show_troubleshooting: bool,
     fonts_installed: bool,
-    store: Store,
-    /// What is on disk, to save only when something changed.
-    saved: Settings,
+    /// Writes the settings off the UI thread.
+    saver: Saver,
+    /// `Wizard::settings_key` of the state last handed to the saver.
+    saved: Option<(u64, Step, Method)>,
+    /// Row heights of Settings → Profiles, which lays out only what shows.
+    profile_rows: profiles::Rows,
     /// A problem with the settings file, shown until dismissed.
     notice: Option<String>,
     /// The settings file on disk must be kept (newer or unreadable) until
@@ -47,10 +53,12 @@ impl EscherApp {
             load_notice,
             Some(LoadNotice::Newer { .. } | LoadNotice::Unreadable { .. })
         );
+        let wizard = Wizard::from_settings(settings);
         EscherApp {
-            wizard: Wizard::from_settings(settings.clone()),
-            store,
-            saved: settings,
+            saved: Some(wizard.settings_key()),
+            wizard,
+            saver: Saver::start(store),
+            profile_rows: profiles::Rows::default(),
             notice: load_notice.map(|n| n.to_string()),
             offer_overwrite,
             rediscover: true,
@@ -60,6 +68,7 @@ impl EscherApp {
             copied: None,
             terminal_note: None,
             policy_note: None,
+            policy_saved: None,
             show_troubleshooting: false,
             fonts_installed: false,
         }
@@ -80,7 +89,9 @@ impl EscherApp {
                     self.wizard.record(*report);
                     self.rediscover = true;
                 }
-                Event::Discovered(d) => self.wizard.discovery = Some(d),
+                Event::Discovered { started, discovery } => {
+                    self.wizard.set_discovery(started, discovery)
+                }
                 Event::AwsCli(status) => self.wizard.aws_cli = Some(status),
                 Event::TerminalOpened(Ok(program)) => {
                     self.terminal_note = Some((
@@ -93,9 +104,13 @@ impl EscherApp {
                 Event::TerminalOpened(Err(why)) => self.terminal_note = Some((false, why)),
                 Event::PolicySaved(Ok(Some(path))) => {
                     self.policy_note = Some((true, format!("Saved to {}", path.display())));
+                    self.policy_saved = Some(path);
                 }
                 Event::PolicySaved(Ok(None)) => {}
-                Event::PolicySaved(Err(why)) => self.policy_note = Some((false, why)),
+                Event::PolicySaved(Err(why)) => {
+                    self.policy_note = Some((false, why));
+                    self.policy_saved = None;
+                }
             }
         }
     }
@@ -118,23 +133,18 @@ impl EscherApp {
             .map(|(k, _)| k.as_str())
     }
 
-    /// Save when the persisted part of the state changed.
-    fn persist(&mut self) {
-        let now = self.wizard.to_settings();
-        if now == self.saved || !self.store.is_writable() {
+    /// Hand the state to the saver when its persisted part changed; say
+    /// on screen when a save failed (the next change tries again).
+    fn persist(&mut self, ui: &Ui) {
+        if let Some(failure) = self.saver.take_failure() {
+            self.notice = Some(failure);
+        }
+        let key = self.wizard.settings_key();
+        if self.saved == Some(key) || !self.saver.is_writable() {
             return;
         }
-        match self.store.save(&now) {
-            Ok(()) => self.saved = now,
-            Err(e) => {
-                self.notice = Some(format!(
-                    "Escher could not save its settings to {}: {e}. Your changes stay for this session.",
-                    self.store.path().display()
-                ));
-                // Do not retry every frame; the next change tries again.
-                self.saved = now;
-            }
-        }
+        self.saver.submit(self.wizard.to_settings(), Self::wake(ui));
+        self.saved = Some(key);
     }
 
     fn settings_notice(&mut self, ui: &mut Ui) {
@@ -147,12 +157,9 @@ impl EscherApp {
                 ui.label(RichText::new("⚠").color(ui.visuals().warn_fg_color));
                 ui.label(text);
                 if self.offer_overwrite && ui.button("Overwrite with current settings").clicked() {
-                    self.store.allow_overwrite();
+                    self.saver.allow_overwrite();
                     self.offer_overwrite = false;
-                    self.saved = Settings {
-                        schema_version: 0,
-                        ..Settings::default()
-                    };
+                    self.saved = None;
                     self.notice = None;
                 }
                 if ui.button("Dismiss").clicked() {
@@ -222,14 +229,16 @@ impl EscherApp {
             self.bottom_bar(ui);
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            if self.wizard.pane == Pane::Profiles {
+                // Its list scrolls by itself, laying out only what shows.
+                ui.set_max_width(900.0);
+                self.profiles_pane(ui);
+                return;
+            }
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     ui.set_max_width(900.0);
-                    if self.wizard.pane == Pane::Profiles {
-                        self.profiles_pane(ui);
-                        return;
-                    }
                     match self.wizard.step {
                         Step::Welcome => {
                             if welcome::show(ui) {
@@ -246,7 +255,7 @@ impl EscherApp {
                 });
         });
         self.troubleshooting_window(ui);
-        self.persist();
+        self.persist(ui);
         if let Some(started) = self.startup.take() {
             eprintln!(
                 "escher: first frame after {} ms",
@@ -257,10 +266,14 @@ impl EscherApp {
 
     fn profiles_pane(&mut self, ui: &mut Ui) {
         let bg = &self.background;
-        let action = profiles::show(ui, &mut self.wizard, &|name| bg.is_checking(name));
+        let action = profiles::show(ui, &self.wizard, &mut self.profile_rows, &|name| {
+            bg.is_checking(name)
+        });
         match action {
-            Some(profiles::Action::Recheck(name) | profiles::Action::Connect(name)) => {
-                self.check_named(ui, &name)
+            Some(profiles::Action::Recheck(name)) => self.check_named(ui, &name),
+            Some(profiles::Action::Connect(name)) => {
+                self.wizard.connecting(&name);
+                self.check_named(ui, &name);
             }
             Some(profiles::Action::RecheckAll) => {
                 let names = self.wizard.enabled_names();
@@ -269,7 +282,8 @@ impl EscherApp {
             Some(profiles::Action::Remove(name)) => self.wizard.remove(&name),
             Some(profiles::Action::AddAws) => self.wizard.add_from_profiles(),
             Some(profiles::Action::Close) => self.wizard.pane = Pane::Wizard,
-            Some(profiles::Action::Toggled) | None => {}
+            Some(profiles::Action::Toggle { name, on }) => self.wizard.set_enabled(&name, on),
+            None => {}
         }
     }
 
@@ -327,6 +341,7 @@ impl EscherApp {
             },
         );
         ui.add_space(12.0);
+        let mut reveal = false;
         let needs_action = egui::CollapsingHeader::new("What Escher needs")
             .show(ui, |ui| {
                 let a = needs::show(ui, copied.as_deref() == Some("policy"));
@@ -336,7 +351,12 @@ impl EscherApp {
                     } else {
                         super::widgets::error_color(ui)
                     };
-                    ui.label(RichText::new(note).color(color));
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(note).color(color));
+                        if self.policy_saved.is_some() && ui.button("Show in folder").clicked() {
+                            reveal = true;
+                        }
+                    });
                 }
                 a
             })
@@ -357,6 +377,12 @@ impl EscherApp {
             Some(Action::RunInTerminal(i)) => self.open_terminal(ui, Some(i)),
             None => {}
         }
+        if reveal && let Some(saved) = &self.policy_saved {
+            let path_var = self.background.launch_env.path.as_deref();
+            if let Err(why) = policy::show_in_folder(saved, path_var) {
+                self.policy_note = Some((false, why));
+            }
+        }
         match needs_action {
             Some(NeedsAction::CopyPolicy) => {
                 self.copy(ui, "policy".into(), policy::POLICY_JSON.into())
@@ -372,6 +398,7 @@ impl EscherApp {
 
     fn recheck(&mut self, ui: &Ui) {
         if let Ok(name) = self.wizard.profile_name() {
+            self.wizard.connecting(name.as_str());
             self.background.check(name, Self::wake(ui));
         }
     }
@@ -405,6 +432,11 @@ impl EscherApp {
 impl eframe::App for EscherApp {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.poll();
+    }
+
+    /// The last change of settings reaches the disk before the process ends.
+    fn on_exit(&mut self) {
+        self.saver.flush();
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {

@@ -4,6 +4,9 @@ use super::widgets::success_color;
 use crate::wizard::Wizard;
 use egui::{RichText, Ui};
 
+/// The page lists the first few; Settings → Profiles lists them all.
+const SHOWN: usize = 10;
+
 /// Returns true when the user presses Back.
 pub fn show(ui: &mut Ui, wizard: &Wizard) -> bool {
     ui.heading("Connect Azure");
@@ -22,7 +25,8 @@ pub fn show(ui: &mut Ui, wizard: &Wizard) -> bool {
             ui.label(RichText::new("Account").strong());
             ui.label(RichText::new("ARN").strong());
             ui.end_row();
-            for p in &wizard.profiles {
+            let verified = wizard.profiles().iter().filter(|p| p.identity.is_some());
+            for p in verified.take(SHOWN) {
                 let Some(id) = &p.identity else { continue };
                 ui.label(RichText::new(format!("✔ {}", p.name)).color(success_color(ui)));
                 ui.label(&id.account);
@@ -30,6 +34,10 @@ pub fn show(ui: &mut Ui, wizard: &Wizard) -> bool {
                 ui.end_row();
             }
         });
+    let more = wizard.verified_count().saturating_sub(SHOWN);
+    if more > 0 {
+        ui.label(RichText::new(format!("and {more} more in Settings → Profiles")).weak());
+    }
     ui.add_space(16.0);
     ui.button("Back to Connect AWS").clicked()
 }

@@ -4,6 +4,7 @@
 use super::widgets::{Callout, button_named, callout, code, error_color, success_color};
 use crate::aws::check::{CheckReport, Outcome};
 use crate::aws::diagnose::Diagnosis;
+use crate::aws::profiles::Kind;
 use crate::commands::Method;
 use crate::time_words::{ago, describe_expiry};
 use crate::wizard::{NameHint, PLACEHOLDER_NAME, Wizard};
@@ -62,8 +63,11 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         action = Some(a);
     }
     let enabled = v.wizard.commands_enabled();
-    ui.label(RichText::new("Run these commands in a terminal, in order:").strong());
-    for step in v.wizard.command_steps() {
+    let steps = v.wizard.command_steps();
+    if !steps.is_empty() {
+        ui.label(RichText::new("Run these commands in a terminal, in order:").strong());
+    }
+    for step in &steps {
         let line = step.line();
         let key = format!("cmd-{}", step.number);
         ui.add_space(4.0);
@@ -102,25 +106,28 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
             }
         });
     }
+    if !steps.is_empty() {
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(enabled, egui::Button::new(">_ Open Terminal"))
+                .clicked()
+            {
+                action = Some(Action::OpenTerminal);
+            }
+            if let Some((ok, note)) = v.terminal_note {
+                let color = if *ok {
+                    success_color(ui)
+                } else {
+                    error_color(ui)
+                };
+                ui.add(egui::Label::new(RichText::new(note).color(color)).wrap());
+            }
+        });
+    }
     ui.add_space(8.0);
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(enabled, egui::Button::new(">_ Open Terminal"))
-            .clicked()
-        {
-            action = Some(Action::OpenTerminal);
-        }
-        if let Some((ok, note)) = v.terminal_note {
-            let color = if *ok {
-                success_color(ui)
-            } else {
-                error_color(ui)
-            };
-            ui.add(egui::Label::new(RichText::new(note).color(color)).wrap());
-        }
-    });
-    ui.add_space(8.0);
-    if v.wizard.method == Method::Sso {
+    let exists = v.wizard.in_files(&v.wizard.name_input).is_some();
+    if v.wizard.method == Method::Sso && !exists {
         callout(ui, Callout::Tip, |ui| {
             ui.label(
                 "The profile name is a label you choose. Use something descriptive like prod-admin or \
@@ -143,6 +150,8 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         if v.checking {
             ui.spinner();
             ui.label(format!("Checking {} with AWS STS…", v.wizard.name_input));
+        } else if v.wizard.current_report().is_none() && steps.is_empty() {
+            ui.label("Click Re-check to check this profile as it is.");
         } else if v.wizard.current_report().is_none() {
             ui.label(match v.wizard.method {
                 Method::Sso => {
@@ -216,18 +225,13 @@ fn name_field(ui: &mut Ui, wizard: &mut Wizard) -> bool {
             )
             .labelled_by(label.id);
         submit = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if wizard
-            .discovery
-            .as_ref()
-            .is_some_and(|d| !d.profiles.is_empty())
-        {
+        if wizard.discovery().is_some_and(|d| !d.profiles.is_empty()) {
             let picker = egui::ComboBox::from_id_salt("pick-profile")
                 .selected_text("Pick an existing profile")
                 .show_ui(ui, |ui| {
                     // Only while the list is open, not every frame.
                     let names: Vec<String> = wizard
-                        .discovery
-                        .as_ref()
+                        .discovery()
                         .map(|d| d.names().map(str::to_owned).collect())
                         .unwrap_or_default();
                     for n in &names {
@@ -255,22 +259,21 @@ fn name_hint(ui: &mut Ui, wizard: &mut Wizard) {
     match wizard.name_hint() {
         NameHint::Found {
             kind,
+            region,
+            problem,
             sso_expires_at,
-        } => {
-            let mut text = format!("Found in your AWS config ({}).", kind.label());
-            if let Some(at) = sso_expires_at {
-                text.push_str(&format!(
-                    " SSO sign-in {}.",
-                    describe_expiry(at, SystemTime::now())
-                ));
-                // The countdown is in minutes: once a minute is enough.
-                ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_secs(60));
-            } else if kind.is_sso() {
-                text.push_str(" Not signed in with SSO yet.");
-            }
-            ui.label(RichText::new(text).color(success_color(ui)));
-        }
+            new_name,
+        } => existing_profile(
+            ui,
+            wizard,
+            Existing {
+                kind,
+                region,
+                problem,
+                sso_expires_at,
+                new_name,
+            },
+        ),
         NameHint::NotInFiles { suggestions } => {
             ui.horizontal_wrapped(|ui| {
                 ui.label(
@@ -296,6 +299,69 @@ fn name_hint(ui: &mut Ui, wizard: &mut Wizard) {
         NameHint::Unknown => {
             ui.label(RichText::new("A label you choose, e.g. prod-admin.").weak());
         }
+    }
+}
+
+struct Existing {
+    kind: Kind,
+    region: Option<String>,
+    problem: Option<String>,
+    sso_expires_at: Option<SystemTime>,
+    new_name: Option<String>,
+}
+
+/// The name is already a profile: say what it is, that Re-check checks it
+/// as it is, and offer a new name for setting up the method instead (its
+/// commands would change this profile).
+fn existing_profile(ui: &mut Ui, wizard: &mut Wizard, e: Existing) {
+    let now = SystemTime::now();
+    let mut what = e.kind.label().to_owned();
+    if let Some(r) = &e.region {
+        what.push_str(&format!(", region {r}"));
+    }
+    let found = format!("Found in your AWS config ({what})");
+    let (text, color) = match (&e.problem, e.sso_expires_at) {
+        (Some(problem), _) => (
+            format!("{found}, but it cannot work: {problem}"),
+            error_color(ui),
+        ),
+        (None, Some(at)) => {
+            // The countdown is in minutes: once a minute is enough.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(60));
+            let color = if at > now {
+                success_color(ui)
+            } else {
+                ui.visuals().warn_fg_color
+            };
+            (
+                format!("{found}. SSO sign-in {}.", describe_expiry(at, now)),
+                color,
+            )
+        }
+        (None, None) if e.kind.is_sso() => (
+            format!("{found}. Not signed in with SSO yet."),
+            ui.visuals().warn_fg_color,
+        ),
+        (None, None) => (format!("{found}."), success_color(ui)),
+    };
+    ui.label(RichText::new(text).color(color));
+    let next = if e.kind.is_sso() {
+        "It is set up already: sign in with the commands below if needed, then click Re-check to check it as it is."
+    } else {
+        "It is set up already, so the setup commands are not needed: click Re-check to check it as it is."
+    };
+    ui.add(egui::Label::new(next).wrap());
+    if let Some(n) = e.new_name {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "To set up a new profile with {} instead, use a new name:",
+                wizard.method.label()
+            ));
+            if button_named(ui, true, &n, &format!("Use new name {n}")).clicked() {
+                wizard.name_input = n.clone();
+            }
+        });
     }
 }
 
@@ -417,16 +483,17 @@ fn connected_so_far(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
             }
         });
     }
-    if wizard.profiles.is_empty() {
+    if wizard.profiles().is_empty() {
         return action;
     }
     ui.add_space(8.0);
     ui.label(RichText::new("Connected so far").strong());
+    let now = SystemTime::now();
     egui::Grid::new("connected-so-far")
         .num_columns(3)
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
-            for p in &wizard.profiles {
+            for p in wizard.profiles().iter().take(CONNECTED_SHOWN) {
                 ui.label(RichText::new(&p.name).monospace());
                 ui.label(
                     p.identity
@@ -440,7 +507,10 @@ fn connected_so_far(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
                         ui.label(RichText::new(format!("✖ {title}")).color(error_color(ui)));
                     }
                     _ => {
-                        let when = p.verified_time().map(ago).unwrap_or_default();
+                        let when = p
+                            .verified_time(now)
+                            .map(ago)
+                            .unwrap_or_else(|| "at a time not known".to_owned());
                         ui.label(
                             RichText::new(format!("✔ verified {when}")).color(success_color(ui)),
                         );
@@ -449,5 +519,12 @@ fn connected_so_far(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
                 ui.end_row();
             }
         });
+    let more = wizard.profiles().len().saturating_sub(CONNECTED_SHOWN);
+    if more > 0 {
+        ui.label(RichText::new(format!("and {more} more in Settings → Profiles")).weak());
+    }
     action
 }
+
+/// The summary lists the first few; Settings → Profiles lists them all.
+const CONNECTED_SHOWN: usize = 10;

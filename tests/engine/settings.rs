@@ -1,4 +1,6 @@
+use crate::common::{FakeAws, FakeIdentity, Home};
 use escher::settings::{LoadNotice, SavedProfile, Settings, Store};
+use std::process::Command;
 
 fn sample() -> Settings {
     Settings {
@@ -56,11 +58,11 @@ fn a_crash_between_write_and_rename_leaves_the_old_settings() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new(dir.path());
     store.save(&Settings::default()).unwrap();
-    let tmp = store.write_temp(&sample()).unwrap(); // ...and the process dies here.
-    assert!(tmp.exists());
+    let prepared = store.prepare(&sample()).unwrap(); // ...and the process dies here.
+    assert!(prepared.temp_path().exists());
     let (loaded, notice) = Store::new(dir.path()).load();
     assert_eq!((loaded, notice), (Settings::default(), None));
-    store.commit(&tmp).unwrap();
+    prepared.commit().unwrap();
     assert_eq!(Store::new(dir.path()).load().0, sample());
 }
 
@@ -77,4 +79,60 @@ fn a_file_from_a_newer_escher_is_not_overwritten_unasked() {
     store.allow_overwrite();
     store.save(&sample()).unwrap();
     assert_eq!(Store::new(dir.path()).load().0, sample());
+}
+
+/// The files in the settings folder, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_command_line_reads_a_corrupt_settings_file_and_leaves_it_alone() {
+    let aws = FakeAws::start();
+    aws.identity("AKIAPROD", FakeIdentity::user("123456789012", "alice"));
+    let home = Home::new();
+    home.config("[profile prod]\nregion = us-east-1\n");
+    home.credentials("[prod]\naws_access_key_id = AKIAPROD\naws_secret_access_key = x\n");
+    let config_dir = tempfile::tempdir().unwrap();
+    let corrupt = "{\"schema_version\": 1, \"profiles\": [";
+    std::fs::write(config_dir.path().join("settings.json"), corrupt).unwrap();
+    for args in [
+        &["profiles"][..],
+        &["profiles", "--json"],
+        &["check", "prod"],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_escher"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("ESCHER_CONFIG_DIR", config_dir.path())
+            .env("AWS_ENDPOINT_URL", &aws.url)
+            .output()
+            .expect("escher runs");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{args:?}: {stderr}");
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("prod"),
+            "{args:?}"
+        );
+        assert!(
+            stderr.contains("could not be read") && stderr.contains("left as it is"),
+            "{args:?} says nothing of the settings: {stderr}"
+        );
+        assert_eq!(
+            listing(config_dir.path()),
+            ["settings.json"],
+            "{args:?} moved the settings aside"
+        );
+        assert_eq!(
+            std::fs::read_to_string(config_dir.path().join("settings.json")).unwrap(),
+            corrupt
+        );
+    }
 }

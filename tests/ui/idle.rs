@@ -1,4 +1,4 @@
-use super::wizard::{PROD_CONFIG, PROD_KEYS, World, harness, to_connect_aws, type_name};
+use super::wizard::{PROD_CONFIG, PROD_KEYS, World, harness, settle, to_connect_aws, type_name};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use escher::ui::EscherApp;
@@ -13,8 +13,9 @@ fn next_repaint(h: &Harness<'static, EscherApp>) -> Duration {
         .unwrap_or(Duration::MAX)
 }
 
-fn settle(h: &mut Harness<'static, EscherApp>) {
-    h.run();
+/// Settled, and one more frame to read the window's steady wish.
+fn at_rest(h: &mut Harness<'static, EscherApp>) {
+    settle(h);
     h.step();
 }
 
@@ -22,12 +23,12 @@ fn settle(h: &mut Harness<'static, EscherApp>) {
 fn nothing_is_repainted_while_nothing_changes() {
     let w = World::new(PROD_CONFIG, PROD_KEYS);
     let mut h = harness(w.app());
-    settle(&mut h);
+    at_rest(&mut h);
     assert_eq!(next_repaint(&h), Duration::MAX, "Welcome at rest");
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin"); // the field keeps focus
     h.remove_cursor();
-    settle(&mut h);
+    at_rest(&mut h);
     assert!(
         h.query_by_label_contains("Found in your AWS config")
             .is_some()
@@ -51,7 +52,7 @@ fn an_sso_countdown_repaints_once_a_minute_at_most() {
     to_connect_aws(&mut h);
     type_name(&mut h, "sso");
     h.remove_cursor();
-    settle(&mut h);
+    at_rest(&mut h);
     assert!(
         h.query_by_label_contains("SSO sign-in expires in 3 h")
             .is_some(),

@@ -1,5 +1,6 @@
 use super::wizard::{
-    PROD_CONFIG, PROD_KEYS, World, click, disabled, harness, step_until, to_connect_aws, type_name,
+    PROD_CONFIG, PROD_KEYS, World, click, disabled, harness, settle, step_until, to_connect_aws,
+    type_name,
 };
 use egui::accesskit::{Role, Toggled};
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -37,7 +38,7 @@ fn toggles_persist_across_a_restart() {
     to_connect_aws(&mut h);
     connect(&mut h, "prod-admin");
     click(&mut h, "Add another profile");
-    h.run();
+    settle(&mut h);
     connect(&mut h, "staging");
     open_settings(&mut h);
     assert!(is_on(
@@ -45,7 +46,7 @@ fn toggles_persist_across_a_restart() {
     ));
     h.get_by_role_and_label(Role::CheckBox, "Use staging")
         .click();
-    h.run();
+    settle(&mut h);
     assert!(!is_on(
         &h.get_by_role_and_label(Role::CheckBox, "Use staging")
     ));
@@ -84,7 +85,7 @@ fn add_profile_aws_round_trip_and_remove() {
     );
     assert!(disabled(&h.get_by_label("Re-check all")));
     click(&mut h, "Add Profile");
-    h.run();
+    settle(&mut h);
     click(&mut h, "AWS");
     step_until(&mut h, "Connect AWS", |h| {
         h.query_by_label("Profile name").is_some()
@@ -99,7 +100,7 @@ fn add_profile_aws_round_trip_and_remove() {
             .is_some()
     );
     click(&mut h, "Remove staging");
-    h.run();
+    settle(&mut h);
     assert!(
         h.query_by_role_and_label(Role::CheckBox, "Use staging")
             .is_none()
@@ -167,14 +168,15 @@ fn a_mistyped_name_gets_suggestions_before_any_network_call() {
             .is_some()
     );
     click(&mut h, "Use profile staging");
-    h.run();
+    settle(&mut h);
     assert!(
-        h.query_by_label_contains("Found in your AWS config")
+        h.query_by_label("Found in your AWS config (Access keys, region eu-west-1).")
             .is_some()
     );
     assert!(
-        h.query_by_label("aws sso login --profile staging")
-            .is_some()
+        h.query_by_label("aws configure sso --profile staging")
+            .is_none(),
+        "SSO set-up offered for an access-key profile"
     );
     assert_eq!(w.aws.sts_calls(), 0);
 }
@@ -185,7 +187,7 @@ fn settings_hold_no_secret_after_connecting_access_keys() {
     let mut h = harness(w.app());
     to_connect_aws(&mut h);
     connect(&mut h, "prod-admin");
-    h.run();
+    settle(&mut h);
     let text = std::fs::read_to_string(w.config_dir.path().join("settings.json")).unwrap();
     assert!(
         text.contains("prod-admin") && text.contains("arn:aws:iam::123456789012:user/alice"),
@@ -210,7 +212,7 @@ fn a_corrupt_settings_file_is_kept_and_said_on_screen() {
     )
     .unwrap();
     let mut h = harness(w.app());
-    h.run();
+    settle(&mut h);
     assert!(
         h.query_by_label_contains("Your Escher settings could not be read")
             .is_some()
@@ -226,6 +228,6 @@ fn a_corrupt_settings_file_is_kept_and_said_on_screen() {
         .collect();
     assert_eq!(kept.len(), 1);
     click(&mut h, "Dismiss");
-    h.run();
+    settle(&mut h);
     assert!(h.query_by_label_contains("could not be read").is_none());
 }

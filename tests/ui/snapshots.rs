@@ -1,5 +1,5 @@
 use super::wizard::{
-    PROD_CONFIG, PROD_KEYS, click, harness, step_until, to_connect_aws, type_name, world,
+    PROD_CONFIG, PROD_KEYS, click, harness, settle, step_until, to_connect_aws, type_name, world,
 };
 use egui_kittest::kittest::Queryable;
 
@@ -18,14 +18,44 @@ fn connect_aws_sso_screen() {
     step_until(&mut h, "CLI detection", |h| {
         h.query_by_label("AWS CLI 2.15.30 is installed.").is_some()
     });
-    type_name(&mut h, "prod-admin");
+    // A new name: the set-up commands are for it.
+    type_name(&mut h, "audit-sso");
     h.remove_cursor();
-    h.run();
+    settle(&mut h);
     assert!(
-        h.query_by_label("aws configure sso --profile prod-admin")
+        h.query_by_label("aws configure sso --profile audit-sso")
             .is_some()
     );
     h.snapshot_options("connect_aws_sso", &options());
+}
+
+/// A name already in the files: what it is, and a new name for set-up.
+fn existing_profile_snapshot(theme: egui::Theme, name: &str) {
+    let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(app);
+    h.ctx.set_theme(theme);
+    to_connect_aws(&mut h);
+    step_until(&mut h, "CLI detection", |h| {
+        h.query_by_label("AWS CLI 2.15.30 is installed.").is_some()
+    });
+    step_until(&mut h, "discovery", |h| {
+        h.query_by_label("Pick an existing profile").is_some()
+    });
+    type_name(&mut h, "prod-admin");
+    h.remove_cursor();
+    settle(&mut h);
+    assert!(h.query_by_label("Use new name prod-admin-sso").is_some());
+    h.snapshot_options(name, &options());
+}
+
+#[test]
+fn connect_aws_existing_profile_screen() {
+    existing_profile_snapshot(egui::Theme::Light, "connect_aws_existing_profile");
+}
+
+#[test]
+fn connect_aws_existing_profile_screen_dark() {
+    existing_profile_snapshot(egui::Theme::Dark, "connect_aws_existing_profile_dark");
 }
 
 #[test]
@@ -38,9 +68,9 @@ fn connect_aws_access_keys_screen() {
     });
     type_name(&mut h, "dev");
     click(&mut h, "Change method");
-    h.run();
+    settle(&mut h);
     h.remove_cursor();
-    h.run();
+    settle(&mut h);
     h.snapshot_options("connect_aws_access_keys", &options());
 }
 
@@ -61,7 +91,7 @@ fn settings_profiles_pane() {
             h.query_by_label_contains("is verified").is_some()
         });
         click(&mut h, "Add another profile");
-        h.run();
+        settle(&mut h);
     }
     click(&mut h, "Settings");
     step_until(&mut h, "the pane", |h| {
@@ -69,6 +99,6 @@ fn settings_profiles_pane() {
     });
     h.get_by_label("Use staging").click();
     h.remove_cursor();
-    h.run();
+    settle(&mut h);
     h.snapshot_options("settings_profiles", &options());
 }

@@ -91,14 +91,14 @@ pub fn harness(app: EscherApp) -> Harness<'static, EscherApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(960.0, 760.0))
         .build_ui_state(|ui, app: &mut EscherApp| app.show(ui), app);
-    h.run();
+    settle(&mut h);
     h
 }
 
 /// Bring the widget into view, as a user scrolls to it, then click it.
 pub fn click(h: &mut Harness<'static, EscherApp>, label: &str) {
     h.get_by_label(label).scroll_to_me();
-    h.run();
+    settle(h);
     h.get_by_label(label).click();
 }
 
@@ -106,34 +106,53 @@ pub fn disabled(node: &Node<'_>) -> bool {
     node.accesskit_node().is_disabled()
 }
 
-/// Step frames until `done` holds; a spinner never lets `run()` settle.
+/// Step frames until `done` holds, with a deadline generous for a loaded
+/// machine; then settle the frame unless something is still in progress
+/// (a spinner never lets `run()` settle).
 pub fn step_until(
     h: &mut Harness<'static, EscherApp>,
     what: &str,
     done: impl Fn(&Harness<'static, EscherApp>) -> bool,
 ) {
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while !done(h) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         h.step();
         std::thread::sleep(Duration::from_millis(10));
     }
-    h.run();
+    if idle(h) {
+        h.run();
+    }
+}
+
+/// No spinner shows: nothing is in progress.
+pub fn idle(h: &Harness<'static, EscherApp>) -> bool {
+    h.query_all_by_role(Role::ProgressIndicator)
+        .next()
+        .is_none()
+}
+
+/// Take in what was clicked or typed, wait until nothing is in progress,
+/// then run until nothing changes. Used instead of `run()`, which fails
+/// when a spinner turns for more than a few frames.
+pub fn settle(h: &mut Harness<'static, EscherApp>) {
+    h.step();
+    step_until(h, "nothing in progress", idle);
 }
 
 pub fn to_connect_aws(h: &mut Harness<'static, EscherApp>) {
     click(h, "Get started");
-    h.run();
+    settle(h);
     assert!(h.query_by_label("Connect AWS").is_some());
 }
 
 pub fn type_name(h: &mut Harness<'static, EscherApp>, name: &str) {
     let field = h.get_by_role_and_label(Role::TextInput, "Profile name");
     field.focus();
-    h.run();
+    settle(h);
     h.get_by_role_and_label(Role::TextInput, "Profile name")
         .type_text(name);
-    h.run();
+    settle(h);
 }
 
 #[test]
@@ -200,7 +219,7 @@ fn change_method_swaps_the_commands_and_back() {
             .is_some()
     );
     click(&mut h, "Change method");
-    h.run();
+    settle(&mut h);
     assert!(h.query_by_label("Method: Access keys").is_some());
     assert!(h.query_by_label("aws configure --profile dev").is_some());
     assert!(h.query_by_label("aws s3 ls --profile dev").is_some());
@@ -213,7 +232,7 @@ fn change_method_swaps_the_commands_and_back() {
             .is_some()
     );
     click(&mut h, "Change method");
-    h.run();
+    settle(&mut h);
     assert!(h.query_by_label("Method: SSO (recommended)").is_some());
     assert!(
         h.query_by_label("aws configure sso --profile dev")
@@ -226,7 +245,7 @@ fn copy_puts_the_exact_command_on_the_clipboard_and_says_so() {
     let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
     let mut h = harness(app);
     to_connect_aws(&mut h);
-    type_name(&mut h, "prod-admin");
+    type_name(&mut h, "new-sso");
     click(&mut h, "Copy command 2");
     h.step();
     let copied: Vec<String> = h
@@ -239,29 +258,25 @@ fn copy_puts_the_exact_command_on_the_clipboard_and_says_so() {
             _ => None,
         })
         .collect();
-    assert_eq!(
-        copied,
-        vec!["aws sso login --profile prod-admin".to_owned()]
-    );
-    h.run();
+    assert_eq!(copied, vec!["aws sso login --profile new-sso".to_owned()]);
+    settle(&mut h);
     assert!(h.query_by_label("Copied").is_some());
 }
 
 #[test]
 fn recheck_with_a_working_profile_shows_the_identity_and_unlocks_azure() {
-    let (w, app) = world(PROD_CONFIG, PROD_KEYS);
-    // A slow answer, so the check is reliably still in flight below.
-    w.aws.sts_delay(Duration::from_millis(700));
+    let (w, mut app) = world(PROD_CONFIG, PROD_KEYS);
+    // An answer seconds away, so the check is still in flight below on
+    // any machine.
+    w.aws.sts_delay(Duration::from_secs(3));
+    app.background.timeout = Duration::from_secs(60);
     let mut h = harness(app);
     to_connect_aws(&mut h);
     type_name(&mut h, "prod-admin");
     click(&mut h, "Re-check");
-    h.step();
-    h.step();
-    assert!(
-        h.query_by_label_contains("Checking prod-admin").is_some(),
-        "no progress shown"
-    );
+    step_until(&mut h, "progress shown", |h| {
+        h.query_by_label_contains("Checking prod-admin").is_some()
+    });
     assert!(
         disabled(&h.get_by_label("Re-check")),
         "a second click could start another check"
@@ -279,7 +294,7 @@ fn recheck_with_a_working_profile_shows_the_identity_and_unlocks_azure() {
     let cont = h.get_by_label("Continue to Azure");
     assert!(!disabled(&cont));
     cont.click();
-    h.run();
+    settle(&mut h);
     assert!(h.query_by_label("Connect Azure").is_some());
     assert!(h.query_by_label("✔ prod-admin").is_some());
     assert!(
@@ -287,7 +302,7 @@ fn recheck_with_a_working_profile_shows_the_identity_and_unlocks_azure() {
             .is_some()
     );
     click(&mut h, "Back to Connect AWS");
-    h.run();
+    settle(&mut h);
     assert!(h.query_by_label("Profile name").is_some());
 }
 
@@ -310,16 +325,16 @@ fn recheck_of_an_unknown_name_shows_the_profile_name_fix() {
     assert!(h.query_by_label("aws configure list-profiles").is_some());
     assert!(disabled(&h.get_by_label("Continue to Azure")));
     click(&mut h, "Details");
-    h.run();
+    settle(&mut h);
     assert!(
         h.query_by_label_contains("profile `prod-admn` was not defined")
             .is_some()
     );
     // The suggestion fills in the right name.
     click(&mut h, "Use profile prod-admin");
-    h.run();
+    settle(&mut h);
     assert!(
-        h.query_by_label("aws sso login --profile prod-admin")
+        h.query_by_label("Found in your AWS config (Access keys, region us-east-1).")
             .is_some()
     );
 }
@@ -342,7 +357,7 @@ fn rejected_keys_show_the_seed_fix_with_the_name_filled_in() {
             .is_some()
     );
     click(&mut h, "Troubleshooting");
-    h.run();
+    settle(&mut h);
     assert!(
         h.query_by_label("▶ InvalidClientTokenId from aws sts get-caller-identity")
             .is_some()
@@ -360,7 +375,7 @@ fn open_terminal_without_a_terminal_says_what_to_do() {
     let (_w, app) = world(PROD_CONFIG, PROD_KEYS);
     let mut h = harness(app);
     to_connect_aws(&mut h);
-    type_name(&mut h, "prod-admin");
+    type_name(&mut h, "new-sso");
     click(&mut h, ">_ Open Terminal");
     step_until(&mut h, "the launch result", |h| {
         h.query_by_label_contains("No terminal program was found")
@@ -389,14 +404,14 @@ fn open_terminal_starts_the_terminal_with_the_guide() {
     std::fs::set_permissions(&term, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let mut h = harness(app);
     to_connect_aws(&mut h);
-    type_name(&mut h, "prod-admin");
+    type_name(&mut h, "new-sso");
     click(&mut h, ">_ Open Terminal");
     step_until(&mut h, "the launch result", |h| {
         h.query_by_label_contains("Opened").is_some()
     });
     let argv = std::fs::read_to_string(&record).unwrap();
     assert!(
-        argv.contains("1. aws configure sso --profile prod-admin"),
+        argv.contains("1. aws configure sso --profile new-sso"),
         "{argv}"
     );
     assert!(
@@ -411,7 +426,7 @@ fn what_escher_needs_offers_the_policy() {
     let mut h = harness(app);
     to_connect_aws(&mut h);
     click(&mut h, "What Escher needs");
-    h.run();
+    settle(&mut h);
     assert!(
         h.query_by_label_contains("\"Sid\": \"EscherReadOnly\"")
             .is_some()
@@ -426,17 +441,17 @@ fn what_escher_needs_offers_the_policy() {
     );
     assert!(h.query_by_label("Save as…").is_some());
     h.get_by_label("Copy policy").scroll_to_me();
-    h.run();
+    settle(&mut h);
     click(&mut h, "Copy policy");
     h.step();
     let copied = h.output().platform_output.commands.iter().any(
         |c| matches!(c, egui::OutputCommand::CopyText(t) if t == escher::aws::policy::POLICY_JSON),
     );
     assert!(copied);
-    h.run();
+    settle(&mut h);
     h.get_by_label("Open Cost Explorer in the Billing console")
         .scroll_to_me();
-    h.run();
+    settle(&mut h);
     h.get_by_label("Open Cost Explorer in the Billing console")
         .click();
     h.step();
@@ -462,14 +477,14 @@ fn the_wizard_works_from_the_keyboard() {
             break;
         }
         h.key_press(egui::Key::Tab);
-        h.run();
+        settle(&mut h);
     }
     assert!(
         h.get_by_label("Get started").is_focused(),
         "Tab never reached Get started"
     );
     h.key_press(egui::Key::Enter);
-    h.run();
+    settle(&mut h);
     assert!(h.query_by_label("Profile name").is_some());
     // Type a name, Enter runs Re-check.
     type_name(&mut h, "prod-admin");
@@ -485,7 +500,7 @@ fn at_800_by_600_the_navigation_stays_on_screen() {
     let mut h = Harness::builder()
         .with_size(egui::vec2(800.0, 600.0))
         .build_ui_state(|ui, app: &mut EscherApp| app.show(ui), app);
-    h.run();
+    settle(&mut h);
     to_connect_aws(&mut h);
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0));
     for label in [
