@@ -477,6 +477,8 @@ mod tests {
     }
 
     fn files(names: &[&str]) -> Discovery {
+        let mut names = names.to_vec();
+        names.sort_unstable();
         Discovery {
             profiles: names
                 .iter()
@@ -489,12 +491,14 @@ mod tests {
                     sso_region: None,
                     sso_account_id: None,
                     sso_role_name: None,
+                    source_profile: None,
+                    ca_bundle: None,
                     problem: None,
                     sso_token_expires_at: None,
                     missing_sso_region: false,
                 })
                 .collect(),
-            problems: Vec::new(),
+            ..Discovery::default()
         }
     }
 
