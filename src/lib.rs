@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod aws_cli;
+pub mod azure;
 pub mod background;
 mod block_on;
 pub mod cli;

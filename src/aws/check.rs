@@ -44,19 +44,27 @@ impl Connections {
 /// The HTTPS client aws-config would make (rustls with aws-lc, honouring
 /// HTTPS_PROXY), without its warm-up (see [`NoWarmUp`]).
 fn https_client() -> SharedHttpClient {
-    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig, tls};
-    let client = Builder::new().build_with_connector_fn(|settings, components| {
-        let mut conn = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::AwsLc,
-        ));
-        conn.set_connector_settings(settings.cloned());
-        if let Some(components) = components {
-            conn.set_sleep_impl(components.sleep_impl());
-        }
-        conn.set_proxy_config(Some(ProxyConfig::from_env()));
-        conn.build()
-    });
+    let client =
+        aws_smithy_http_client::Builder::new().build_with_connector_fn(|settings, components| {
+            https_connector(settings.cloned(), components.and_then(|c| c.sleep_impl()))
+        });
     SharedHttpClient::new(NoWarmUp(client))
+}
+
+/// One connector of that client; also what Azure Resource Manager's GETs
+/// use (src/azure/arm.rs), with their own timeouts.
+pub fn https_connector(
+    settings: Option<HttpConnectorSettings>,
+    sleep: Option<aws_types::sdk_config::SharedAsyncSleep>,
+) -> aws_smithy_http_client::Connector {
+    use aws_smithy_http_client::{ConnectorBuilder, proxy::ProxyConfig, tls};
+    let mut conn = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+        tls::rustls_provider::CryptoMode::AwsLc,
+    ));
+    conn.set_connector_settings(settings);
+    conn.set_sleep_impl(sleep);
+    conn.set_proxy_config(Some(ProxyConfig::from_env()));
+    conn.build()
 }
 
 /// STS needs a region to pick an endpoint; the CLI falls back to the
