@@ -186,7 +186,7 @@ pub fn not_signed_in(detail: &str) -> Diagnosis {
     d(
         Case::NotSignedIn,
         "Not signed in to Azure",
-        "The Azure CLI has no sign-in on this computer (az account list found no accounts).".into(),
+        "The Azure CLI on this computer is not signed in (az asks you to run az login).".into(),
         "Run az login in the terminal; if it asks you to \"Select a subscription\", press Enter. Then click Re-check.".into(),
         Some(login_argv(None)),
         detail.trim().to_owned(),

@@ -1,6 +1,6 @@
 //! Re-check: what the Azure CLI's sign-in reaches, for the picker. Runs
-//! only `az version`, `az cloud show` and `az account list --all`; blocks
-//! for up to three az calls, so call it off the UI thread.
+//! only `az version`, `az cloud show` and `az account list --all`, at
+//! once; blocks for up to one az limit, so call it off the UI thread.
 
 use super::cloud::{self, Cloud};
 use super::diagnose::{self, Diagnosis, Subject};
@@ -47,40 +47,79 @@ pub struct Stopped {
     pub diagnosis: Diagnosis,
 }
 
+/// Runs `az version`, `az cloud show` and `az account list --all` at
+/// once (each is a Python start-up of a second or more), then reads their
+/// answers in that order.
 pub fn discover(env: &AzEnv, limits: Limits) -> Result<Found, Stopped> {
-    let stop = |az: Option<&AzCli>, diagnosis| Stopped {
-        az: az.cloned(),
+    let Some(path) = find::locate(&find::search_dirs(env)) else {
+        return Err(Stopped {
+            az: None,
+            diagnosis: diagnose::az_missing(),
+        });
+    };
+    let (version, cloud, list) = std::thread::scope(|s| {
+        let go = |cmd: AzCommand| {
+            let path = &path;
+            s.spawn(move || run(path, &cmd, env, limits.az))
+        };
+        let version = go(AzCommand::Version);
+        let cloud = go(AzCommand::CloudShow);
+        let list = go(AzCommand::AccountListAll);
+        (joined(version), joined(cloud), joined(list))
+    });
+    let az = usable(find::judge(&path, version))?;
+    read_answers(&az, env, cloud, list).map_err(|diagnosis| Stopped {
+        az: Some(az.clone()),
         diagnosis,
-    };
-    let az = match find::detect(env, limits) {
-        AzStatus::Found(cli) => cli,
-        AzStatus::Missing => return Err(stop(None, diagnose::az_missing())),
-        AzStatus::TooOld(cli) => return Err(stop(Some(&cli), diagnose::az_too_old(&cli))),
-        AzStatus::TimedOut { path, limit } => {
-            let argv = vec![path.display().to_string(), "version".into()];
-            return Err(stop(
-                None,
-                diagnose::timeout("az version", limit, Some(argv)),
-            ));
-        }
-        AzStatus::Broken { path, detail } => {
-            return Err(stop(
-                None,
-                diagnose::unknown(
-                    "The Azure CLI does not work",
-                    format!("{} did not answer az version.", path.display()),
-                    Some(vec!["az".into(), "version".into()]),
-                    &detail,
-                ),
-            ));
-        }
-    };
-    discover_with(&az, env, limits).map_err(|diagnosis| stop(Some(&az), diagnosis))
+    })
 }
 
-/// The same with az already found.
+/// The same with az already found and its version known (a Re-check
+/// after the first): cloud and listing, at once.
 pub fn discover_with(az: &AzCli, env: &AzEnv, limits: Limits) -> Result<Found, Diagnosis> {
-    let out = az_ok(az, &AzCommand::CloudShow, env, limits)?;
+    let (cloud, list) = std::thread::scope(|s| {
+        let cloud = s.spawn(|| run(&az.path, &AzCommand::CloudShow, env, limits.az));
+        let list = s.spawn(|| run(&az.path, &AzCommand::AccountListAll, env, limits.az));
+        (joined(cloud), joined(list))
+    });
+    read_answers(az, env, cloud, list)
+}
+
+type Ran = Result<AzOutput, RunError>;
+
+fn joined(h: std::thread::ScopedJoinHandle<'_, Ran>) -> Ran {
+    h.join()
+        .unwrap_or_else(|_| Err(RunError::Spawn("the thread running az stopped".into())))
+}
+
+/// A supported az, or why Re-check stops here.
+fn usable(status: AzStatus) -> Result<AzCli, Stopped> {
+    let (az, diagnosis) = match status {
+        AzStatus::Found(cli) => return Ok(cli),
+        AzStatus::Missing => (None, diagnose::az_missing()),
+        AzStatus::TooOld(cli) => {
+            let d = diagnose::az_too_old(&cli);
+            (Some(cli), d)
+        }
+        AzStatus::TimedOut { limit, .. } => (
+            None,
+            diagnose::timeout("az version", limit, Some(argv(&AzCommand::Version))),
+        ),
+        AzStatus::Broken { path, detail } => (
+            None,
+            diagnose::unknown(
+                "The Azure CLI does not work",
+                format!("{} did not answer az version.", path.display()),
+                Some(argv(&AzCommand::Version)),
+                &detail,
+            ),
+        ),
+    };
+    Err(Stopped { az, diagnosis })
+}
+
+fn read_answers(az: &AzCli, env: &AzEnv, cloud: Ran, list: Ran) -> Result<Found, Diagnosis> {
+    let out = az_ok(&AzCommand::CloudShow, env, cloud)?;
     let cloud = cloud::parse(&out.stdout).map_err(|e| {
         diagnose::unknown(
             "The active cloud cannot be read",
@@ -89,7 +128,7 @@ pub fn discover_with(az: &AzCli, env: &AzEnv, limits: Limits) -> Result<Found, D
             &e,
         )
     })?;
-    let out = az_ok(az, &AzCommand::AccountListAll, env, limits)?;
+    let out = az_ok(&AzCommand::AccountListAll, env, list)?;
     if subscriptions::says_not_signed_in(&out.stdout, &out.stderr) {
         return Err(diagnose::not_signed_in(&out.stderr));
     }
@@ -117,14 +156,14 @@ fn argv(cmd: &AzCommand) -> Vec<String> {
     v
 }
 
-/// Run and turn a failure (exit ≠ 0, timeout) into its diagnosis.
-fn az_ok(az: &AzCli, cmd: &AzCommand, env: &AzEnv, limits: Limits) -> Result<AzOutput, Diagnosis> {
+/// A run's failure (exit ≠ 0, timeout) as its diagnosis.
+fn az_ok(cmd: &AzCommand, env: &AzEnv, ran: Ran) -> Result<AzOutput, Diagnosis> {
     let config_dir = env.config_dir();
     let subject = Subject {
         config_dir: config_dir.as_deref(),
         ..Default::default()
     };
-    match run(&az.path, cmd, env, limits.az) {
+    match ran {
         Ok(out) if out.success() => Ok(out),
         Ok(out) => Err(diagnose::from_az(&subject, &argv(cmd), &out.stderr)),
         Err(RunError::TimedOut(limit)) => {

@@ -6,7 +6,7 @@
 //! files only, so az is always run by its full path.
 
 use super::env::{AzEnv, Limits};
-use super::run::{AzCommand, RunError, run};
+use super::run::{AzCommand, AzOutput, RunError, run};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -110,11 +110,16 @@ pub fn detect(env: &AzEnv, limits: Limits) -> AzStatus {
 }
 
 pub fn detect_at(path: &Path, env: &AzEnv, limits: Limits) -> AzStatus {
+    judge(path, run(path, &AzCommand::Version, env, limits.az))
+}
+
+/// What `az version`'s run says about the az at `path`.
+pub fn judge(path: &Path, ran: Result<AzOutput, RunError>) -> AzStatus {
     let broken = |detail: String| AzStatus::Broken {
         path: path.to_owned(),
         detail,
     };
-    match run(path, &AzCommand::Version, env, limits.az) {
+    match ran {
         Ok(out) if out.success() => match parse_version(&out.stdout) {
             Some(version) => {
                 let cli = AzCli {

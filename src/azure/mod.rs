@@ -19,6 +19,7 @@ pub mod permissions;
 pub mod run;
 pub mod saved;
 pub mod search;
+pub mod steps;
 pub mod subscriptions;
 pub mod token;
 pub mod verify;

@@ -244,3 +244,28 @@ fn tenant_entry<'a>(tenants: &'a mut Vec<Tenant>, id: &Guid) -> &'a mut Tenant {
 pub fn says_not_signed_in(stdout: &str, stderr: &str) -> bool {
     stdout.trim_start_matches('\u{feff}').trim() == "[]" && stderr.contains("az login")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bom_and_unknown_fields_are_accepted_and_duplicates_merged() {
+        let text = "\u{feff}[{\"cloudName\": \"AzureCloud\", \"id\": \"AAAAAAAA-0000-0000-0000-000000000001\", \"name\": \"A\", \"state\": \"Enabled\", \"tenantId\": \"c0000000-0000-0000-0000-00000000000c\", \"user\": {\"name\": \"u\", \"type\": \"user\"}, \"futureField\": 1},\
+                    {\"cloudName\": \"AzureCloud\", \"id\": \"aaaaaaaa-0000-0000-0000-000000000001\", \"name\": \"A\", \"state\": \"Enabled\", \"tenantId\": \"c0000000-0000-0000-0000-00000000000c\"},\
+                    {\"cloudName\": \"AzureCloud\", \"id\": \"not-a-guid\", \"name\": \"B\", \"state\": \"Enabled\", \"tenantId\": \"c0000000-0000-0000-0000-00000000000c\"},\
+                    {\"cloudName\": \"AzureCloud\", \"id\": \"aaaaaaaa-0000-0000-0000-000000000002\", \"name\": \"C\", \"state\": \"Expired\", \"tenantId\": \"c0000000-0000-0000-0000-00000000000c\"}]";
+        let l = parse(text, "AzureCloud").unwrap();
+        assert_eq!(l.tenants.len(), 1);
+        let t = &l.tenants[0];
+        assert_eq!(
+            t.title(),
+            "c0000000-0000-0000-0000-00000000000c",
+            "no name: the id"
+        );
+        let names: Vec<&str> = t.subscriptions.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["A", "C"]);
+        assert_eq!(t.subscriptions[1].state, State::Other("Expired".into()));
+        assert!(parse("{not json", "AzureCloud").is_err());
+    }
+}

@@ -72,15 +72,21 @@ fn runner_passes_azure_config_dir_colour_off_and_only_allow_listed_commands() {
     let f = found(&s);
     assert_eq!(f.az.version, "2.91.0");
     let calls = s.calls();
-    let argv: Vec<&str> = calls.iter().map(|c| c.0.as_str()).collect();
+    let mut argv: Vec<&str> = calls.iter().map(|c| c.0.as_str()).collect();
+    argv.sort();
     assert_eq!(
         argv,
         [
-            "version -o json",
+            "account list --all -o json",
             "cloud show -o json",
-            "account list --all -o json"
+            "version -o json"
         ]
     );
+
+    // A later Re-check with az known asks only for the cloud and the listing.
+    let again = escher::azure::discover::discover_with(&f.az, &s.env(), quick()).unwrap();
+    assert_eq!(again.listing, f.listing);
+    assert_eq!(s.calls().len(), 5);
     for (_, config_dir, no_color, _) in &calls {
         assert_eq!(config_dir, &s.config_dir().display().to_string());
         assert_eq!(no_color, "true");
@@ -495,7 +501,12 @@ fn blocked_by_policy_says_only_an_admin_can_fix_it() {
     );
     let d = failed(&verify(&s, &[PROD])[0]).clone();
     assert_eq!(d.case, Case::BlockedByPolicy);
-    assert!(d.fix.contains("administrator"), "{}", d.fix);
+    assert!(
+        d.fix
+            .starts_with("Only your tenant's administrator can change this policy"),
+        "{}",
+        d.fix
+    );
     assert_eq!(d.command, None);
 }
 
@@ -876,4 +887,20 @@ fn cli_timeout_flag_bounds_a_hanging_az() {
     let o = escher(&s, &["--json", "--timeout", "2"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(json(&o)["problems"][0]["case"], "timeout");
+}
+
+#[test]
+fn cli_exit_1_when_the_sign_in_reaches_no_subscription() {
+    let s = StandIn::new();
+    s.recorded("account-list", "tenant-level-only-list");
+    let o = escher(&s, &["--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["cloud"], "AzureCloud");
+    assert_eq!(v["problems"][0]["case"], "no_subscriptions");
+    assert_eq!(
+        v["problems"][0]["command"],
+        format!("az login --tenant {EMPTY_ORG}")
+    );
+    assert_eq!(v["subscriptions"], serde_json::json!([]));
 }
