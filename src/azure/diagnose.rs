@@ -410,10 +410,11 @@ pub fn from_az(s: &Subject<'_>, rerun: &[String], stderr: &str) -> Diagnosis {
         diag.command = diag.argv.as_ref().map(|a| posix_join(a));
         return diag;
     }
-    if stderr.contains("Subscription '") && stderr.contains("not found") {
-        if let Some(id) = s.subscription {
-            return subscription_not_found(id, s.tenant, stderr);
-        }
+    if stderr.contains("Subscription '")
+        && stderr.contains("not found")
+        && let Some(id) = s.subscription
+    {
+        return subscription_not_found(id, s.tenant, stderr);
     }
     if has(NETWORK) {
         return network("The Azure CLI", stderr);

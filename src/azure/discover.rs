@@ -1,6 +1,10 @@
 //! Re-check: what the Azure CLI's sign-in reaches, for the picker. Runs
 //! only `az version`, `az cloud show` and `az account list --all`, at
 //! once; blocks for up to one az limit, so call it off the UI thread.
+#![allow(
+    clippy::result_large_err,
+    reason = "one diagnosis per Re-check, handed to the view by value; a Box would only add a deref"
+)]
 
 use super::cloud::{self, Cloud};
 use super::diagnose::{self, Diagnosis, Subject};

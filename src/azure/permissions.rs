@@ -82,7 +82,7 @@ mod tests {
     #[test]
     fn reader_contributor_owner_and_custom_roles() {
         let reader = p(&["*/read"], &[]);
-        assert!(write_actions(&[reader.clone()]).is_empty());
+        assert!(write_actions(std::slice::from_ref(&reader)).is_empty());
         assert!(can_read(&[reader]));
         let contributor = p(
             &["*"],
