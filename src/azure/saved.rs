@@ -62,3 +62,63 @@ fn epoch_secs(t: SystemTime) -> Option<u64> {
         .ok()
         .map(|d| d.as_secs())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::azure::subscriptions::State;
+    use crate::azure::verify::Outcome;
+
+    fn verdict(ok: bool, at: u64) -> Verdict {
+        Verdict {
+            subscription_id: Guid::parse("aaaaaaaa-0000-0000-0000-000000000001").unwrap(),
+            name: "Contoso Production".into(),
+            tenant_id: Guid::parse("c0000000-0000-0000-0000-00000000000c").unwrap(),
+            user_name: "alice@contoso.com".into(),
+            state: State::Enabled,
+            outcome: if ok {
+                Outcome::Verified {
+                    can_write: Some(false),
+                    write_actions: Vec::new(),
+                }
+            } else {
+                Outcome::Failed(crate::azure::diagnose::not_signed_in(""))
+            },
+            checked_at: SystemTime::UNIX_EPOCH + Duration::from_secs(at),
+        }
+    }
+
+    #[test]
+    fn holds_ids_names_and_the_toggle_only() {
+        assert!(SavedSubscription::from_verdict("AzureCloud", &verdict(false, 1)).is_none());
+        let mut saved = SavedSubscription::from_verdict("AzureCloud", &verdict(true, 100)).unwrap();
+        let json = serde_json::to_value(&saved).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "cloud": "AzureCloud",
+                "tenant_id": "c0000000-0000-0000-0000-00000000000c",
+                "subscription_id": "aaaaaaaa-0000-0000-0000-000000000001",
+                "name": "Contoso Production",
+                "user_name": "alice@contoso.com",
+                "verified_at": 100,
+                "can_write": false,
+                "enabled": true
+            })
+        );
+        let back: SavedSubscription = serde_json::from_value(json).unwrap();
+        assert_eq!(back, saved);
+        saved.enabled = false;
+        saved.update_from(&verdict(false, 200));
+        assert_eq!(
+            saved.verified_at,
+            Some(100),
+            "a failure keeps the last good time"
+        );
+        saved.update_from(&verdict(true, 300));
+        assert_eq!(saved.verified_at, Some(300));
+        assert!(!saved.enabled, "the toggle is the user's");
+        let bad = serde_json::json!({"cloud": "AzureCloud", "tenant_id": "x", "subscription_id": "y", "name": "", "user_name": "", "verified_at": null, "can_write": null, "enabled": true});
+        assert!(serde_json::from_value::<SavedSubscription>(bad).is_err());
+    }
+}
