@@ -49,6 +49,7 @@ enum Command {
     /// verified, 1 any failed or not signed in, 2 bad usage or no az.
     Azure {
         /// Subscription ids (GUIDs) to verify.
+        #[arg(value_name = "SUBSCRIPTION_ID")]
         subscriptions: Vec<String>,
         /// One JSON object (`problems`, `subscriptions`) instead of lines.
         #[arg(long)]

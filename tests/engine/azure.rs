@@ -803,6 +803,25 @@ fn cli_exit_0_and_the_json_fields_when_all_are_verified() {
         line,
         format!("Contoso Production  {PROD}  pass  read only\n")
     );
+
+    let o = escher(&s, &[ANALYTICS]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "writing is a warning, not a failure"
+    );
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("Fabrikam Analytics  {ANALYTICS}  warn  Read access — this sign-in can also write")
+    );
+    assert!(
+        lines[2]
+            .trim_start()
+            .starts_with("$ az ad sp create-for-rbac --name escher-reader --role Reader"),
+        "{text}"
+    );
 }
 
 #[test]
