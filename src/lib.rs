@@ -5,6 +5,7 @@
 pub mod atomic_file;
 pub mod aws;
 pub mod aws_cli;
+pub mod azure;
 pub mod background;
 mod block_on;
 pub mod cli;

@@ -41,6 +41,22 @@ enum Command {
         #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=300))]
         timeout: u64,
     },
+    /// Verify Azure subscriptions through your Azure CLI sign-in, as
+    /// Connect Azure does; with no ids, every subscription of the active
+    /// cloud that `az account list --all` shows. Exit status: 0 all
+    /// verified, 1 any failed or not signed in, 2 bad usage or no az.
+    Azure {
+        /// Subscription ids (GUIDs) to verify.
+        #[arg(value_name = "SUBSCRIPTION_ID")]
+        subscriptions: Vec<String>,
+        /// One JSON object (`problems`, `subscriptions`) instead of lines.
+        #[arg(long)]
+        json: bool,
+        /// Seconds each az call may take (each Resource Manager request
+        /// takes at most 15, or this if less).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
+        timeout: u64,
+    },
 }
 
 /// Windows: Escher is a console program, so cmd and PowerShell wait for
@@ -83,6 +99,22 @@ fn main() -> ExitCode {
                 timeout: std::time::Duration::from_secs(timeout),
             };
             return escher::cli::run_check(&args);
+        }
+        Some(Command::Azure {
+            subscriptions,
+            json,
+            timeout,
+        }) => {
+            let az = std::time::Duration::from_secs(timeout);
+            let args = escher::azure::cli::AzureArgs {
+                json,
+                subscriptions,
+                limits: escher::azure::env::Limits {
+                    az,
+                    arm: az.min(std::time::Duration::from_secs(15)),
+                },
+            };
+            return escher::azure::cli::run_azure(&args);
         }
         None => {}
     }

@@ -4,6 +4,8 @@
 
 mod common;
 
+#[path = "engine/azure.rs"]
+mod azure;
 #[path = "engine/check.rs"]
 mod check;
 #[path = "engine/cli.rs"]

@@ -58,27 +58,44 @@ impl Connections {
 /// HTTPS_PROXY), plus the bundle's certificates, without its warm-up (see
 /// [`NoWarmUp`]).
 fn https_client(bundle: &ca_bundle::Bundle) -> SharedHttpClient {
-    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig, tls};
-    let mut trust = tls::TrustStore::default();
-    if !bundle.pem().is_empty() {
-        trust = trust.with_pem_certificate(bundle.pem().to_vec());
-    }
-    let context = tls::TlsContext::builder().with_trust_store(trust).build();
-    let client = Builder::new().build_with_connector_fn(move |settings, components| {
-        let mut conn = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::AwsLc,
-        ));
-        if let Ok(ctx) = &context {
-            conn = conn.tls_context(ctx.clone());
-        }
-        conn.set_connector_settings(settings.cloned());
-        if let Some(components) = components {
-            conn.set_sleep_impl(components.sleep_impl());
-        }
-        conn.set_proxy_config(Some(ProxyConfig::from_env()));
-        conn.build()
-    });
+    let trust = trust_context(bundle);
+    let client = aws_smithy_http_client::Builder::new().build_with_connector_fn(
+        move |settings, components| {
+            let sleep = components.and_then(|c| c.sleep_impl());
+            https_connector(settings.cloned(), sleep, trust.as_ref())
+        },
+    );
     SharedHttpClient::new(NoWarmUp(client))
+}
+
+/// The system's roots plus the bundle's certificates (`None`: roots only).
+fn trust_context(bundle: &ca_bundle::Bundle) -> Option<aws_smithy_http_client::tls::TlsContext> {
+    use aws_smithy_http_client::tls::{TlsContext, TrustStore};
+    if bundle.pem().is_empty() {
+        return None;
+    }
+    let trust = TrustStore::default().with_pem_certificate(bundle.pem().to_vec());
+    TlsContext::builder().with_trust_store(trust).build().ok()
+}
+
+/// One connector of that client; also what Azure Resource Manager's GETs
+/// use (src/azure/arm.rs), with their own timeouts.
+pub fn https_connector(
+    settings: Option<HttpConnectorSettings>,
+    sleep: Option<aws_types::sdk_config::SharedAsyncSleep>,
+    trust: Option<&aws_smithy_http_client::tls::TlsContext>,
+) -> aws_smithy_http_client::Connector {
+    use aws_smithy_http_client::{ConnectorBuilder, proxy::ProxyConfig, tls};
+    let mut conn = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+        tls::rustls_provider::CryptoMode::AwsLc,
+    ));
+    if let Some(ctx) = trust {
+        conn = conn.tls_context(ctx.clone());
+    }
+    conn.set_connector_settings(settings);
+    conn.set_sleep_impl(sleep);
+    conn.set_proxy_config(Some(ProxyConfig::from_env()));
+    conn.build()
 }
 
 /// STS needs a region to pick an endpoint; the CLI falls back to the
