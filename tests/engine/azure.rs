@@ -649,7 +649,7 @@ fn no_reader_role_gives_the_owners_command() {
     assert_eq!(d.case, Case::NoReaderRole);
     assert_eq!(
         d.command.as_deref(),
-        Some(format!("az role assignment create --assignee alice@contoso.com --role Reader --scope /subscriptions/{PROD}").as_str())
+        Some(format!("az role assignment create --assignee 'alice@contoso.com' --role Reader --scope /subscriptions/{PROD}").as_str())
     );
     assert!(d.detail.contains("AuthorizationFailed"));
 }

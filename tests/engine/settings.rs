@@ -94,7 +94,7 @@ fn listing(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn the_command_line_reads_a_corrupt_settings_file_and_leaves_it_alone() {
     let aws = FakeAws::start();
-    aws.identity("AKIAPROD", FakeIdentity::user("123456789012", "alice"));
+    aws.user("AKIAPROD", "x", FakeIdentity::user("123456789012", "alice"));
     let home = Home::new();
     home.config("[profile prod]\nregion = us-east-1\n");
     home.credentials("[prod]\naws_access_key_id = AKIAPROD\naws_secret_access_key = x\n");
