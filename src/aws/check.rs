@@ -398,8 +398,8 @@ fn own_sections(
 }
 
 /// Each error in the chain once, outermost first: readable, and without the
-/// `Debug` dump that `DisplayErrorContext` appends.
-fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
+/// `Debug` dump that `DisplayErrorContext` appends. (ARM's errors too.)
+pub fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut e = Some(err);
     while let Some(cur) = e {

@@ -182,12 +182,12 @@ impl Arm {
         let resp = connector
             .call(req)
             .await
-            .map_err(|e| ArmError::Network(error_chain(&e)))?;
+            .map_err(|e| ArmError::Network(crate::aws::check::chain_text(&e)))?;
         let status = resp.status().as_u16();
         let body = ByteStream::new(resp.into_body())
             .collect()
             .await
-            .map_err(|e| ArmError::Network(error_chain(&e)))?
+            .map_err(|e| ArmError::Network(crate::aws::check::chain_text(&e)))?
             .into_bytes()
             .to_vec();
         if (200..300).contains(&status) {
@@ -221,17 +221,4 @@ fn status_error(status: u16, body: &[u8]) -> ArmError {
         code,
         message,
     }
-}
-
-fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut e = Some(err);
-    while let Some(cur) = e {
-        let text = cur.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        e = cur.source();
-    }
-    parts.join(": ")
 }
