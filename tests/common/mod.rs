@@ -110,6 +110,7 @@ impl FakeAws {
         let s = state.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                let _ = stream.set_nodelay(true);
                 let s = s.clone();
                 let tls = tls.clone();
                 std::thread::spawn(move || match tls {
@@ -343,11 +344,12 @@ fn serve<S: Read + Write>(stream: S, state: Arc<Mutex<State>>) {
             body.len(),
             date.unwrap_or_default()
         );
+        // One write: a head and a body in two small segments would meet
+        // Nagle's algorithm and the client's delayed ACK (40 ms a reply on
+        // a reused connection), which no real AWS endpoint makes anyone wait.
+        let reply = [head.as_bytes(), body.as_bytes()].concat();
         let writer = reader.get_mut();
-        if writer.write_all(head.as_bytes()).is_err()
-            || writer.write_all(body.as_bytes()).is_err()
-            || writer.flush().is_err()
-        {
+        if writer.write_all(&reply).is_err() || writer.flush().is_err() {
             return;
         }
     }
