@@ -11,6 +11,7 @@ use lookup::Lookup;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
+pub mod azure;
 mod lookup;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +96,8 @@ pub struct Wizard {
     revision: u64,
     /// The hint for (name, revision, method), computed when one changes.
     hint: Option<(String, u64, Method, NameHint)>,
+    /// Connect Azure: the picker and the connected subscriptions.
+    pub azure: azure::AzureState,
 }
 
 impl Default for Wizard {
@@ -125,13 +128,19 @@ impl Wizard {
             lookup,
             revision: 0,
             hint: None,
+            azure: azure::AzureState::from_saved(s.azure),
         }
         .gated()
     }
 
-    /// A saved step past Connect AWS is only kept while a profile passed.
+    /// A saved step past Connect AWS is only kept while a profile passed;
+    /// Done also while an Azure subscription is connected.
     fn gated(mut self) -> Self {
-        if matches!(self.step, Step::ConnectAzure | Step::Done) && !self.can_continue() {
+        let done_kept = self.step == Step::Done && self.azure.can_continue();
+        if matches!(self.step, Step::ConnectAzure | Step::Done)
+            && !self.can_continue()
+            && !done_kept
+        {
             self.step = Step::ConnectAws;
         }
         self
@@ -148,13 +157,19 @@ impl Wizard {
             },
             method: self.method,
             profiles: self.profiles.clone(),
+            azure: self.azure.saved().to_vec(),
         }
     }
 
     /// Changes whenever `to_settings` may have: compare it instead of the
     /// settings themselves, which would copy every profile each frame.
+    /// Both counters only grow, so their sum changes when either does.
     pub fn settings_key(&self) -> (u64, Step, Method) {
-        (self.revision, self.step, self.method)
+        (
+            self.revision + self.azure.revision(),
+            self.step,
+            self.method,
+        )
     }
 
     /// Changes whenever profiles, reports or the files do (what the

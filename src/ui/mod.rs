@@ -4,6 +4,7 @@
 mod app;
 mod azure;
 mod connect_aws;
+mod done;
 mod look;
 mod needs;
 mod profiles;

@@ -1,0 +1,266 @@
+//! Connect Azure and Done, driven through the window against the real
+//! engine: a stand-in `az` first on PATH replaying recorded answers, and
+//! a local Azure Resource Manager judging the tokens.
+
+use super::azure_fakes::{
+    ANALYTICS, CONTOSO, DEV, FABRIKAM, FakeArm, FakeSub, PROD, Role as ArmRole, StandIn,
+};
+use super::wizard::{
+    PROD_CONFIG, PROD_KEYS, World, click, disabled, harness, settle, step_until, to_connect_aws,
+    type_name,
+};
+use egui::accesskit::{Role, Toggled};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use escher::ui::EscherApp;
+
+type H = Harness<'static, EscherApp>;
+
+fn is_on(h: &H, label: &str) -> bool {
+    h.get_by_role_and_label(Role::CheckBox, label)
+        .accesskit_node()
+        .toggled()
+        == Some(Toggled::True)
+}
+
+/// Connect prod-admin, then Continue to Azure.
+pub fn to_azure(h: &mut H) {
+    to_connect_aws(h);
+    type_name(h, "prod-admin");
+    click(h, "Re-check");
+    step_until(h, "the AWS verdict", |h| {
+        h.query_by_label_contains("is verified").is_some()
+    });
+    click(h, "Continue to Azure");
+    settle(h);
+    assert!(h.query_by_label("Connect Azure").is_some());
+}
+
+fn recheck(h: &mut H) {
+    click(h, "Re-check");
+    step_until(h, "the Azure Re-check", |h| {
+        h.query_by_label("Search subscriptions").is_some()
+            || h.query_by_label_contains("✖").is_some()
+    });
+}
+
+/// A stand-in whose cloud is the local ARM: Contoso Production readable,
+/// Contoso Dev writable too, Fabrikam Analytics unknown to ARM.
+pub fn signed_in() -> (StandIn, FakeArm) {
+    let arm = FakeArm::start();
+    arm.tenant(CONTOSO).tenant(FABRIKAM);
+    arm.sub(
+        PROD,
+        FakeSub::new(CONTOSO, "Contoso Production", ArmRole::Reader),
+    )
+    .sub(
+        DEV,
+        FakeSub::new(CONTOSO, "Contoso Dev", ArmRole::Contributor),
+    );
+    let s = StandIn::new();
+    s.local_cloud(&arm);
+    s.recorded("account-list", "listing-local");
+    s.token_for(PROD, CONTOSO, 3600)
+        .token_for(DEV, CONTOSO, 3600)
+        .token_for(ANALYTICS, FABRIKAM, 3600);
+    (s, arm)
+}
+
+#[test]
+fn not_signed_in_shows_the_problem_with_the_login_command() {
+    let s = StandIn::new();
+    s.recorded("account-list", "not-signed-in-list");
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    assert!(h.query_by_label("az login").is_some());
+    assert!(h.query_by_label("Copy Azure command 1").is_some());
+    assert!(
+        h.query_by_label("Run Azure command 1 in Terminal")
+            .is_some()
+    );
+    assert!(h.query_by_label(">_ Open Terminal").is_some());
+    assert!(
+        h.query_by_label_contains("press Enter: Escher asks which ones next")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("built-in Reader role").is_some());
+    recheck(&mut h);
+    assert!(h.query_by_label("✖ Not signed in to Azure").is_some());
+    assert!(h.query_by_label("Copy fix: az login").is_some());
+    assert!(h.query_by_label("Search subscriptions").is_none());
+    assert!(disabled(&h.get_by_label("Continue")));
+}
+
+#[test]
+fn a_missing_az_says_how_to_install_it_and_is_found_after_installing() {
+    let s = StandIn::new();
+    s.recorded("account-list", "not-signed-in-list");
+    let away = s.home().join("az-not-installed");
+    std::fs::rename(s.az(), &away).unwrap();
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    recheck(&mut h);
+    assert!(
+        h.query_by_label("✖ The Azure CLI is not installed")
+            .is_some()
+    );
+    let how = if cfg!(target_os = "macos") {
+        "brew install azure-cli"
+    } else {
+        "install-azure-cli-linux"
+    };
+    assert!(h.query_by_label_contains(how).is_some(), "{how}");
+    std::fs::rename(&away, s.az()).unwrap();
+    click(&mut h, "I installed it — check again");
+    step_until(&mut h, "the second Re-check", |h| {
+        h.query_by_label("✖ Not signed in to Azure").is_some()
+    });
+    assert!(
+        h.query_by_label("✖ The Azure CLI is not installed")
+            .is_none()
+    );
+}
+
+#[test]
+fn the_picker_groups_by_tenant_searches_and_keeps_disabled_unpickable() {
+    let (s, _arm) = signed_in();
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    recheck(&mut h);
+    for label in [
+        "Contoso",
+        "contoso.onmicrosoft.com",
+        CONTOSO,
+        "Fabrikam",
+        "Empty Org",
+    ] {
+        assert!(h.query_by_label(label).is_some(), "no {label}");
+    }
+    assert!(
+        h.query_by_label_contains("no subscriptions in this tenant")
+            .is_some()
+    );
+    assert!(
+        is_on(&h, "Pick Contoso Production"),
+        "Enabled is preselected"
+    );
+    assert!(!is_on(&h, "Pick Contoso Billing"), "PastDue is not");
+    let legacy = h.get_by_role_and_label(Role::CheckBox, "Pick Contoso Legacy");
+    assert!(disabled(&legacy), "Disabled cannot be picked");
+    assert!(disabled(
+        &h.get_by_role_and_label(Role::CheckBox, "Pick Contoso Old")
+    ));
+    legacy.click();
+    settle(&mut h);
+    assert!(!is_on(&h, "Pick Contoso Legacy"));
+
+    let field = h.get_by_role_and_label(Role::TextInput, "Search subscriptions");
+    field.focus();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::TextInput, "Search subscriptions")
+        .type_text("fabrikam");
+    settle(&mut h);
+    assert!(h.query_by_label("Pick Fabrikam Analytics").is_some());
+    assert!(h.query_by_label("Pick Contoso Production").is_none());
+    assert!(h.query_by_label("Empty Org").is_none());
+}
+
+#[test]
+fn verify_marks_each_row_and_unlocks_continue_then_done_lists_both_and_survives_a_restart() {
+    let (s, _arm) = signed_in();
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    recheck(&mut h);
+    assert!(disabled(&h.get_by_label("Continue")));
+    click(&mut h, "Verify selected");
+    step_until(&mut h, "the verdicts", |h| {
+        h.query_by_label_contains("Fabrikam Analytics: ").is_some()
+            && h.query_by_label_contains("Contoso Dev: ").is_some()
+    });
+    assert!(
+        h.query_by_label("Contoso Production: ✔ read access")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Contoso Dev: ⚠ read access, can also write")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label(&format!(
+            "Copy fix: az ad sp create-for-rbac --name escher-reader --role Reader --scopes /subscriptions/{DEV}"
+        ))
+        .is_some(),
+        "the write advice's command"
+    );
+    assert!(
+        h.query_by_label("Fabrikam Analytics: ✖ not verified")
+            .is_some()
+    );
+    assert!(!disabled(&h.get_by_label("Continue")));
+    click(&mut h, "Continue");
+    settle(&mut h);
+    assert!(h.query_by_label("Done").is_some());
+    assert_done_lists_both(&h, true);
+    drop(h);
+
+    // Started again: onboarding is finished, so it opens on Done.
+    let mut h = harness(w.app_with_azure(s.env()));
+    settle(&mut h);
+    assert!(h.query_by_label("Done").is_some());
+    assert!(h.query_by_label("Get started").is_none());
+    assert_done_lists_both(&h, false);
+}
+
+fn assert_done_lists_both(h: &H, tenant_named: bool) {
+    assert!(h.query_by_label("prod-admin").is_some());
+    assert!(h.query_by_label("123456789012").is_some());
+    assert!(h.query_by_label("Contoso Production").is_some());
+    assert!(h.query_by_label("Contoso Dev").is_some());
+    assert!(
+        h.query_by_label("Fabrikam Analytics").is_none(),
+        "it failed"
+    );
+    let tenant = if tenant_named {
+        "tenant Contoso (contoso.onmicrosoft.com)".to_owned()
+    } else {
+        format!("tenant {CONTOSO}")
+    };
+    assert!(h.query_all_by_label(&tenant).count() == 2, "{tenant}");
+    assert!(h.query_by_label("prod-admin: on, verified").is_some());
+    assert!(
+        h.query_by_label("Contoso Production: on, verified")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Contoso Dev: on, verified (can also write)")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("Settings → Profiles").is_some());
+}
+
+#[test]
+fn skip_goes_on_to_done_with_aws_only() {
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app());
+    to_azure(&mut h);
+    assert!(
+        h.query_by_label_contains("Azure can be connected later from Settings")
+            .is_some()
+    );
+    click(&mut h, "Skip Azure for now");
+    settle(&mut h);
+    assert!(h.query_by_label("Done").is_some());
+    assert!(h.query_by_label("prod-admin").is_some());
+    assert!(h.query_by_label("123456789012").is_some());
+    assert!(
+        h.query_by_label_contains("No Azure subscription is connected")
+            .is_some()
+    );
+    click(&mut h, "Open Settings");
+    settle(&mut h);
+    assert!(h.query_by_label("Settings → Profiles").is_some());
+}
