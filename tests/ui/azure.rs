@@ -6,13 +6,14 @@ use super::azure_fakes::{
     ANALYTICS, CONTOSO, DEV, FABRIKAM, FakeArm, FakeSub, PROD, Role as ArmRole, StandIn,
 };
 use super::wizard::{
-    PROD_CONFIG, PROD_KEYS, World, click, disabled, harness, settle, step_until, to_connect_aws,
-    type_name,
+    PROD_CONFIG, PROD_KEYS, World, click, disabled, harness, idle, settle, step_until,
+    to_connect_aws, type_name,
 };
 use egui::accesskit::{Role, Toggled};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use escher::ui::EscherApp;
+use std::time::Duration;
 
 type H = Harness<'static, EscherApp>;
 
@@ -90,6 +91,36 @@ fn not_signed_in_shows_the_problem_with_the_login_command() {
     assert!(h.query_by_label("Copy fix: az login").is_some());
     assert!(h.query_by_label("Search subscriptions").is_none());
     assert!(disabled(&h.get_by_label("Continue")));
+}
+
+#[test]
+fn recheck_spins_and_a_second_click_starts_nothing() {
+    let s = StandIn::new();
+    s.hang("account-list");
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let limits = escher::azure::env::Limits {
+        az: Duration::from_secs(5),
+        arm: Duration::from_secs(5),
+    };
+    let mut h = harness(w.app_with_azure_limits(s.env(), limits));
+    to_azure(&mut h);
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the spinner", |h| !idle(h));
+    assert!(disabled(&h.get_by_label("Re-check")));
+    h.get_by_label("Re-check").click();
+    step_until(&mut h, "the timeout", |h| {
+        h.query_by_label("✖ No answer in time").is_some()
+    });
+    let lists = s
+        .calls()
+        .iter()
+        .filter(|c| c.0 == "account list --all -o json")
+        .count();
+    assert_eq!(lists, 1, "the second click started a second Re-check");
+    assert!(
+        h.query_by_label("Copy fix: az account list --all -o json")
+            .is_some()
+    );
 }
 
 #[test]
@@ -263,4 +294,43 @@ fn skip_goes_on_to_done_with_aws_only() {
     click(&mut h, "Open Settings");
     settle(&mut h);
     assert!(h.query_by_label("Settings → Profiles").is_some());
+}
+
+#[test]
+fn a_settings_file_from_before_azure_that_finished_opens_on_done() {
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    // Written by an Escher that knew no Azure: no "azure" key.
+    let old = r#"{
+  "schema_version": 1,
+  "step": "done",
+  "method": "Sso",
+  "profiles": [
+    {
+      "name": "prod-admin",
+      "enabled": true,
+      "kind": "access_keys",
+      "region": "us-east-1",
+      "identity": {
+        "account": "123456789012",
+        "arn": "arn:aws:iam::123456789012:user/alice",
+        "user_id": "AIDAALICE"
+      },
+      "verified_at": 1700000000
+    }
+  ]
+}"#;
+    std::fs::write(w.config_dir.path().join("settings.json"), old).unwrap();
+    let mut h = harness(w.app());
+    settle(&mut h);
+    assert!(h.query_by_label("Done").is_some());
+    assert!(h.query_by_label("prod-admin: on, verified").is_some());
+    assert!(h.query_by_label("123456789012").is_some());
+    assert!(
+        h.query_by_label_contains("No Azure subscription is connected")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Dismiss").is_none(),
+        "no notice about the file"
+    );
 }

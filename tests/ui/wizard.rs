@@ -2,7 +2,7 @@ use crate::common::{FakeAws, FakeIdentity, Home};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::{Harness, Node};
-use escher::azure::env::AzEnv;
+use escher::azure::env::{AzEnv, Limits};
 use escher::background::Background;
 use escher::settings::Store;
 use escher::terminal::LaunchEnv;
@@ -66,6 +66,10 @@ impl World {
 
     /// The same with `az` running in this environment.
     pub fn app_with_azure(&self, azure_env: AzEnv) -> EscherApp {
+        self.app_with_azure_limits(azure_env, Limits::default())
+    }
+
+    pub fn app_with_azure_limits(&self, azure_env: AzEnv, limits: Limits) -> EscherApp {
         let launch = LaunchEnv {
             path: Some(self.stand_ins.path().as_os_str().to_owned()),
             terminal: None,
@@ -80,6 +84,7 @@ impl World {
         );
         bg.timeout = Duration::from_secs(5);
         bg.azure_env = azure_env;
+        bg.azure_limits = limits;
         EscherApp::new(bg, Store::new(self.config_dir.path()))
     }
 }
