@@ -338,8 +338,9 @@ fn card(
             ui.add(egui::Label::new(&d.explanation).wrap());
             ui.add(egui::Label::new(format!("What to do: {}", d.fix)).wrap());
             if let Some(cmd) = &d.command {
+                // On a line of its own: a long command would push Copy off screen.
+                code(ui, cmd, true);
                 ui.horizontal(|ui| {
-                    code(ui, cmd, true);
                     if button_named(ui, true, "Copy", &format!("Copy fix: {cmd}")).clicked() {
                         *action = Some(Action::Copy {
                             key: key.to_owned(),
