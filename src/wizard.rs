@@ -312,6 +312,14 @@ impl Wizard {
         self.return_to_profiles = true;
     }
 
+    /// Settings → Profiles → Add Profile → Azure: the Connect Azure step,
+    /// with the way back to Settings.
+    pub fn add_azure_from_profiles(&mut self) {
+        self.step = Step::ConnectAzure;
+        self.pane = Pane::Wizard;
+        self.return_to_profiles = true;
+    }
+
     pub fn open_profiles(&mut self) {
         self.pane = Pane::Profiles;
         self.return_to_profiles = false;

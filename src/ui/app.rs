@@ -3,7 +3,7 @@
 
 use super::connect_aws::{self, Action};
 use super::needs::{self, NeedsAction};
-use super::{azure, done, profiles, rail, troubleshooting, welcome};
+use super::{azure, azure_profiles, done, profiles, rail, troubleshooting, welcome};
 use crate::aws::policy;
 use crate::background::{Background, Event, Wake};
 use crate::commands::Method;
@@ -273,6 +273,13 @@ impl EscherApp {
     }
 
     fn profiles_pane(&mut self, ui: &mut Ui) {
+        match azure_profiles::show(ui, &self.wizard) {
+            Some(azure_profiles::Action::Toggle { id, on }) => {
+                self.wizard.azure.set_enabled(&id, on)
+            }
+            Some(azure_profiles::Action::Remove(id)) => self.wizard.azure.remove(&id),
+            None => {}
+        }
         let bg = &self.background;
         let action = profiles::show(ui, &self.wizard, &mut self.profile_rows, &|name| {
             bg.is_checking(name)
@@ -289,6 +296,7 @@ impl EscherApp {
             }
             Some(profiles::Action::Remove(name)) => self.wizard.remove(&name),
             Some(profiles::Action::AddAws) => self.wizard.add_from_profiles(),
+            Some(profiles::Action::AddAzure) => self.wizard.add_azure_from_profiles(),
             Some(profiles::Action::Close) => self.wizard.pane = Pane::Wizard,
             Some(profiles::Action::Toggle { name, on }) => self.wizard.set_enabled(&name, on),
             None => {}
@@ -438,6 +446,7 @@ impl EscherApp {
                 }
             }
             Some(azure::Action::Back) => self.wizard.go(Step::ConnectAws),
+            Some(azure::Action::BackToProfiles) => self.wizard.open_profiles(),
             Some(azure::Action::Skip | azure::Action::Continue) => self.wizard.go(Step::Done),
             None => {}
         }

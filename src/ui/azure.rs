@@ -26,6 +26,8 @@ pub enum Action {
     },
     Verify,
     Back,
+    /// Back to Settings → Profiles, where Add Profile → Azure was pressed.
+    BackToProfiles,
     Skip,
     Continue,
 }
@@ -79,7 +81,7 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         }
     }
     ui.add_space(16.0);
-    nav(ui, &v.wizard.azure, &mut action);
+    nav(ui, v.wizard, &mut action);
     action
 }
 
@@ -371,9 +373,13 @@ fn card(
         });
 }
 
-fn nav(ui: &mut Ui, azure: &AzureState, action: &mut Option<Action>) {
+fn nav(ui: &mut Ui, wizard: &Wizard, action: &mut Option<Action>) {
+    let azure = &wizard.azure;
     ui.separator();
     ui.horizontal(|ui| {
+        if wizard.return_to_profiles && ui.button("Back to Settings → Profiles").clicked() {
+            *action = Some(Action::BackToProfiles);
+        }
         if ui.button("Back to Connect AWS").clicked() {
             *action = Some(Action::Back);
         }

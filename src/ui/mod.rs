@@ -3,6 +3,7 @@
 
 mod app;
 mod azure;
+mod azure_profiles;
 mod connect_aws;
 mod done;
 mod look;

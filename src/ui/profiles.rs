@@ -17,6 +17,7 @@ pub enum Action {
     Remove(String),
     Connect(String),
     AddAws,
+    AddAzure,
     Close,
 }
 
@@ -192,6 +193,10 @@ fn header(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
         ui.menu_button("Add Profile", |ui| {
             if ui.button("AWS").clicked() {
                 action = Some(Action::AddAws);
+                ui.close();
+            }
+            if ui.button("Azure").clicked() {
+                action = Some(Action::AddAzure);
                 ui.close();
             }
         });

@@ -224,3 +224,51 @@ impl AzureState {
         TerminalRequest { guide, run: None }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::azure::subscriptions::State;
+    use crate::azure::verify::Outcome;
+
+    fn verified(id: &str) -> Verdict {
+        Verdict {
+            subscription_id: Guid::parse(id).unwrap(),
+            name: "Contoso Production".into(),
+            tenant_id: Guid::parse("c0000000-0000-0000-0000-00000000000c").unwrap(),
+            user_name: "alice@contoso.com".into(),
+            state: State::Enabled,
+            outcome: Outcome::Verified {
+                can_write: Some(false),
+                write_actions: Vec::new(),
+            },
+            checked_at: std::time::SystemTime::now(),
+        }
+    }
+
+    /// The settings are written when the revision moves: every change to
+    /// what they keep must move it.
+    #[test]
+    fn every_change_to_the_saved_subscriptions_is_seen_by_the_saver() {
+        let id = "aaaaaaaa-0000-0000-0000-000000000001";
+        let g = Guid::parse(id).unwrap();
+        let mut a = AzureState::default();
+        let mut last = a.revision();
+        let mut moved = |a: &AzureState, what: &str| {
+            assert!(a.revision() > last, "{what} did not move the revision");
+            last = a.revision();
+        };
+        a.take_verdicts("AzureCloud", vec![verified(id)]);
+        moved(&a, "a verification");
+        assert!(a.can_continue());
+        a.set_enabled(&g, false);
+        moved(&a, "a toggle");
+        assert!(!a.saved()[0].enabled);
+        a.take_verdicts("AzureCloud", vec![verified(id)]);
+        moved(&a, "a second verification");
+        assert!(!a.saved()[0].enabled, "the toggle is the user's");
+        a.remove(&g);
+        moved(&a, "a removal");
+        assert!(!a.can_continue());
+    }
+}

@@ -334,3 +334,62 @@ fn a_settings_file_from_before_azure_that_finished_opens_on_done() {
         "no notice about the file"
     );
 }
+
+fn verify_and_continue(h: &mut H) {
+    recheck(h);
+    click(h, "Verify selected");
+    step_until(h, "the verdicts", |h| {
+        h.query_by_label_contains("Fabrikam Analytics: ").is_some()
+    });
+    click(h, "Continue");
+    settle(h);
+}
+
+#[test]
+fn settings_lists_azure_subscriptions_with_toggle_and_remove_that_persist() {
+    let (s, _arm) = signed_in();
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    verify_and_continue(&mut h);
+    click(&mut h, "Open Settings");
+    settle(&mut h);
+    assert!(h.query_by_label("Azure subscriptions").is_some());
+    assert!(is_on(&h, "Use Azure subscription Contoso Production"));
+    assert!(h.query_all_by_label("verified just now").count() >= 2);
+    h.get_by_role_and_label(Role::CheckBox, "Use Azure subscription Contoso Dev")
+        .click();
+    settle(&mut h);
+    click(&mut h, "Remove Contoso Production from Escher");
+    settle(&mut h);
+    assert!(
+        h.query_by_label("Use Azure subscription Contoso Production")
+            .is_none()
+    );
+    drop(h);
+
+    let mut h = harness(w.app_with_azure(s.env()));
+    settle(&mut h);
+    assert!(
+        h.query_by_label("Contoso Dev: off").is_some(),
+        "the toggle was saved"
+    );
+    assert!(
+        h.query_by_label("Contoso Production").is_none(),
+        "removal was saved"
+    );
+    // The sign-in itself is untouched: Re-check still lists it.
+    click(&mut h, "Settings");
+    settle(&mut h);
+    click(&mut h, "Add Profile");
+    settle(&mut h);
+    click(&mut h, "Azure");
+    settle(&mut h);
+    assert!(h.query_by_label("Connect Azure").is_some());
+    recheck(&mut h);
+    assert!(h.query_by_label("Pick Contoso Production").is_some());
+    assert!(!is_on(&h, "Pick Contoso Legacy"));
+    click(&mut h, "Back to Settings → Profiles");
+    settle(&mut h);
+    assert!(h.query_by_label("Settings → Profiles").is_some());
+}
