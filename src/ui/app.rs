@@ -273,13 +273,6 @@ impl EscherApp {
     }
 
     fn profiles_pane(&mut self, ui: &mut Ui) {
-        match azure_profiles::show(ui, &self.wizard) {
-            Some(azure_profiles::Action::Toggle { id, on }) => {
-                self.wizard.azure.set_enabled(&id, on)
-            }
-            Some(azure_profiles::Action::Remove(id)) => self.wizard.azure.remove(&id),
-            None => {}
-        }
         let bg = &self.background;
         let action = profiles::show(ui, &self.wizard, &mut self.profile_rows, &|name| {
             bg.is_checking(name)
@@ -297,6 +290,12 @@ impl EscherApp {
             Some(profiles::Action::Remove(name)) => self.wizard.remove(&name),
             Some(profiles::Action::AddAws) => self.wizard.add_from_profiles(),
             Some(profiles::Action::AddAzure) => self.wizard.add_azure_from_profiles(),
+            Some(profiles::Action::Azure(azure_profiles::Action::Toggle { id, on })) => {
+                self.wizard.azure.set_enabled(&id, on)
+            }
+            Some(profiles::Action::Azure(azure_profiles::Action::Remove(id))) => {
+                self.wizard.azure.remove(&id)
+            }
             Some(profiles::Action::Close) => self.wizard.pane = Pane::Wizard,
             Some(profiles::Action::Toggle { name, on }) => self.wizard.set_enabled(&name, on),
             None => {}

@@ -18,6 +18,7 @@ pub enum Action {
     Connect(String),
     AddAws,
     AddAzure,
+    Azure(super::azure_profiles::Action),
     Close,
 }
 
@@ -202,6 +203,12 @@ fn header(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
         });
     });
     ui.add_space(8.0);
+    if let Some(a) = super::azure_profiles::show(ui, wizard) {
+        action = Some(Action::Azure(a));
+    }
+    if !wizard.azure.saved().is_empty() {
+        ui.label(RichText::new("AWS profiles").strong());
+    }
     if wizard.profiles().is_empty() {
         ui.label(
             RichText::new(

@@ -144,3 +144,26 @@ fn done_screen() {
     settle(&mut h);
     h.snapshot_options("done", &options());
 }
+
+#[test]
+fn settings_with_azure_screen() {
+    use super::azure::{signed_in, to_azure};
+    let (s, _arm) = signed_in();
+    let w = super::wizard::World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the picker", |h| {
+        h.query_by_label("Search subscriptions").is_some()
+    });
+    click(&mut h, "Verify selected");
+    step_until(&mut h, "the verdicts", |h| {
+        h.query_by_label_contains("Fabrikam Analytics: ").is_some()
+    });
+    click(&mut h, "Continue");
+    settle(&mut h);
+    click(&mut h, "Open Settings");
+    h.remove_cursor();
+    settle(&mut h);
+    h.snapshot_options("settings_with_azure", &options());
+}
