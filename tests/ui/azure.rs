@@ -393,3 +393,54 @@ fn settings_lists_azure_subscriptions_with_toggle_and_remove_that_persist() {
     settle(&mut h);
     assert!(h.query_by_label("Settings → Profiles").is_some());
 }
+
+/// A stand-in terminal that records what it was asked to show.
+fn recording_terminal(w: &World) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let record = w.stand_ins.path().join("argv");
+    let term = w.stand_ins.path().join("x-terminal-emulator");
+    std::fs::write(
+        &term,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&term, std::fs::Permissions::from_mode(0o755)).unwrap();
+    record
+}
+
+#[test]
+fn the_commands_copy_and_open_in_a_terminal_with_the_guide() {
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let record = recording_terminal(&w);
+    let mut h = harness(w.app());
+    to_azure(&mut h);
+    click(&mut h, "Copy Azure command 2");
+    h.step();
+    let copied = h.output().platform_output.commands.iter().any(|c| {
+        matches!(c, egui::OutputCommand::CopyText(t) if t == "az account list --all --output table")
+    });
+    assert!(copied, "the exact command is on the clipboard");
+    click(&mut h, ">_ Open Terminal");
+    step_until(&mut h, "the launch result", |h| {
+        h.query_by_label_contains("Opened").is_some()
+    });
+    let argv = std::fs::read_to_string(&record).unwrap();
+    assert!(argv.contains("1. az login"), "{argv}");
+    assert!(
+        argv.contains("2. az account list --all --output table"),
+        "{argv}"
+    );
+    assert!(argv.contains("press Enter: Escher asks"), "{argv}");
+    std::fs::remove_file(&record).unwrap();
+    click(&mut h, "Run Azure command 1 in Terminal");
+    step_until(&mut h, "the second launch", |_| record.exists());
+    let argv = std::fs::read_to_string(&record).unwrap();
+    assert!(argv.contains("az login"), "{argv}");
+    assert!(
+        !argv.contains("2. az account list"),
+        "only the one command: {argv}"
+    );
+}
