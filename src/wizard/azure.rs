@@ -2,7 +2,7 @@
 //! stopped), what is picked, the verdicts of this session, and the
 //! subscriptions connected to Escher (saved in the settings).
 
-use crate::azure::diagnose::Diagnosis;
+use crate::azure::diagnose::{Case, Diagnosis};
 use crate::azure::discover::{Found, Stopped};
 use crate::azure::find::AzCli;
 use crate::azure::ids::Guid;
@@ -102,7 +102,9 @@ impl AzureState {
                 self.found = Some(found);
             }
             Err(stopped) => {
-                self.az = stopped.az;
+                // A too-old az must have its version read again next time.
+                let too_old = stopped.diagnosis.case == Case::AzTooOld;
+                self.az = stopped.az.filter(|_| !too_old);
                 self.problems = vec![stopped.diagnosis];
                 self.found = None;
                 self.index = None;

@@ -444,3 +444,63 @@ fn the_commands_copy_and_open_in_a_terminal_with_the_guide() {
         "only the one command: {argv}"
     );
 }
+
+#[test]
+fn another_active_cloud_and_an_old_az_are_cards_with_their_command() {
+    let s = StandIn::new();
+    s.recorded("account-list", "gov-only-list");
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    recheck(&mut h);
+    assert!(
+        h.query_by_label("✖ Another Azure cloud is active")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Copy fix: az cloud set --name AzureUSGovernment")
+            .is_some()
+    );
+    assert!(disabled(&h.get_by_label("Continue")));
+
+    // The government cloud made active: its commands select it first.
+    s.recorded("cloud-show", "cloud-show-gov");
+    s.recorded("account-list", "listing-gov-active");
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the picker", |h| {
+        h.query_by_label("Pick Gov Production").is_some()
+    });
+    assert!(
+        h.query_by_label("az cloud set --name AzureUSGovernment")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("✖ Another Azure cloud is active")
+            .is_none()
+    );
+
+    // An old az: the next Re-check reads its version again.
+    let recorded =
+        std::fs::read_to_string(super::azure_fakes::fixtures().join("version/stdout")).unwrap();
+    s.reply("version", &recorded.replace("2.91.0", "2.53.1"), "", 0);
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    recheck(&mut h);
+    assert!(h.query_by_label("✖ The Azure CLI is too old").is_some());
+    assert!(h.query_by_label("Copy fix: az upgrade").is_some());
+    let versions = || {
+        s.calls()
+            .iter()
+            .filter(|c| c.0 == "version -o json")
+            .count()
+    };
+    let before = versions();
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the version read again", |_| {
+        versions() == before + 1
+    });
+    settle(&mut h);
+    assert!(h.query_by_label("✖ The Azure CLI is too old").is_some());
+    assert!(h.query_by_label("Pick Gov Production").is_none());
+}
