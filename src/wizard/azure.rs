@@ -198,10 +198,15 @@ impl AzureState {
         self.found.as_ref()?.listing.tenant(id).map(|t| t.title())
     }
 
-    /// The numbered commands, for the active cloud once it is known.
+    /// The numbered commands, for the active cloud once it is known, with
+    /// the tenant filled in when the sign-in reaches only one.
     pub fn steps(&self) -> Vec<Step> {
         let cloud = self.found.as_ref().map(|f| &f.cloud);
-        steps::steps(cloud, None)
+        let tenant = match self.found.as_ref().map(|f| f.listing.tenants.as_slice()) {
+            Some([only]) => Some(&only.id),
+            _ => None,
+        };
+        steps::steps(cloud, tenant)
     }
 
     /// The guide `>_ Open Terminal` shows, or the one command to run.

@@ -504,3 +504,32 @@ fn another_active_cloud_and_an_old_az_are_cards_with_their_command() {
     assert!(h.query_by_label("✖ The Azure CLI is too old").is_some());
     assert!(h.query_by_label("Pick Gov Production").is_none());
 }
+
+#[test]
+fn a_tenant_without_subscriptions_is_said_and_its_id_fills_the_tenant_sign_in() {
+    let s = StandIn::new();
+    s.recorded("account-list", "tenant-level-only-list");
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    assert!(h.query_by_label("az login --tenant TENANT").is_some());
+    recheck(&mut h);
+    assert!(h.query_by_label("Empty Org").is_some());
+    assert!(
+        h.query_by_label_contains("no subscriptions in this tenant")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("✖ No subscriptions in this sign-in")
+            .is_some(),
+        "the no-subscriptions card"
+    );
+    // In the sign-in's alternatives and as the card's fix.
+    assert_eq!(
+        h.query_all_by_label("az login --tenant e0000000-0000-0000-0000-00000000000e")
+            .count(),
+        2
+    );
+    assert!(h.query_by_label("az login --tenant TENANT").is_none());
+    assert!(disabled(&h.get_by_label("Verify selected")));
+}
