@@ -291,8 +291,11 @@ impl Wizard {
         self.method = self.method.other();
     }
 
+    /// Connect Azure is reached once an AWS profile passed, or (back from
+    /// Done) while an Azure subscription is connected.
     pub fn go(&mut self, step: Step) {
-        if step == Step::ConnectAzure && !self.can_continue() {
+        let azure_connected = step == Step::ConnectAzure && self.azure.can_continue();
+        if step == Step::ConnectAzure && !self.can_continue() && !azure_connected {
             return;
         }
         self.step = step;
@@ -566,6 +569,37 @@ mod tests {
         w.remove("b");
         w.name_input = "bb".into();
         assert!(matches!(w.name_hint(), NameHint::NotInFiles { .. }));
+    }
+
+    #[test]
+    fn a_finished_onboarding_with_only_azure_stays_on_done_and_can_go_back() {
+        use crate::azure::ids::Guid;
+        use crate::azure::saved::SavedSubscription;
+        let sub = SavedSubscription {
+            cloud: "AzureCloud".into(),
+            tenant_id: Guid::parse("c0000000-0000-0000-0000-00000000000c").unwrap(),
+            subscription_id: Guid::parse("aaaaaaaa-0000-0000-0000-000000000001").unwrap(),
+            name: "Contoso Production".into(),
+            user_name: "alice@contoso.com".into(),
+            verified_at: Some(1),
+            can_write: Some(false),
+            enabled: true,
+        };
+        let settings = Settings {
+            step: SavedStep::Done,
+            azure: vec![sub],
+            ..Settings::default()
+        };
+        let mut w = Wizard::from_settings(settings.clone());
+        assert_eq!(w.step, Step::Done);
+        w.go(Step::ConnectAzure);
+        assert_eq!(w.step, Step::ConnectAzure);
+        assert_eq!(w.to_settings().azure, settings.azure);
+        let nothing = Settings {
+            step: SavedStep::Done,
+            ..Settings::default()
+        };
+        assert_eq!(Wizard::from_settings(nothing).step, Step::ConnectAws);
     }
 
     #[test]

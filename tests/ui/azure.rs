@@ -497,10 +497,12 @@ fn another_active_cloud_and_an_old_az_are_cards_with_their_command() {
     };
     let before = versions();
     click(&mut h, "Re-check");
-    step_until(&mut h, "the version read again", |_| {
-        versions() == before + 1
+    // Started (az was asked) and its result taken in.
+    step_until(&mut h, "the second Re-check", |h| {
+        versions() > before && !h.state().background.is_azure_discovering()
     });
-    settle(&mut h);
+    assert_eq!(versions(), before + 1, "the version was read again");
+    assert!(h.query_by_label("✖ The Azure CLI is too old").is_some());
     assert!(h.query_by_label("✖ The Azure CLI is too old").is_some());
     assert!(h.query_by_label("Pick Gov Production").is_none());
 }
