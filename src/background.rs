@@ -6,8 +6,15 @@ use crate::aws::batch;
 use crate::aws::check::{CheckReport, Connections, DEFAULT_TIMEOUT};
 use crate::aws::env::AwsEnv;
 use crate::aws::profile_name::ProfileName;
+use crate::azure::cloud::Cloud;
+use crate::azure::discover::{self, Found, Stopped};
+use crate::azure::env::{AzEnv, Limits};
+use crate::azure::find::AzCli;
+use crate::azure::subscriptions::Subscription;
+use crate::azure::verify::{Verdict, Verifier};
 use crate::terminal::{self, LaunchEnv, TerminalRequest};
 use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
@@ -38,6 +45,13 @@ pub enum Event {
     AwsCli(crate::aws_cli::CliStatus),
     /// Where the policy was saved (None: the user cancelled), or why not.
     PolicySaved(Result<Option<std::path::PathBuf>, String>),
+    /// What an Azure Re-check found, or why it stopped.
+    AzureFound(Result<Found, Stopped>),
+    /// The verdicts of the picked subscriptions, for this cloud.
+    AzureVerified {
+        cloud: String,
+        verdicts: Vec<Verdict>,
+    },
 }
 
 pub struct Background {
@@ -49,6 +63,14 @@ pub struct Background {
     pub aws_env: AwsEnv,
     pub launch_env: LaunchEnv,
     pub timeout: Duration,
+    /// The environment `az` runs in; tests hand in their stand-in's.
+    pub azure_env: AzEnv,
+    pub azure_limits: Limits,
+    azure_discovering: bool,
+    azure_verifying: bool,
+    /// Kept for the session, so tokens are reused; rebuilt when az or the
+    /// cloud changes.
+    verifier: Option<(PathBuf, Cloud, Verifier)>,
 }
 
 impl Background {
@@ -63,6 +85,11 @@ impl Background {
             aws_env,
             launch_env,
             timeout: DEFAULT_TIMEOUT,
+            azure_env: AzEnv::from_process(),
+            azure_limits: Limits::default(),
+            azure_discovering: false,
+            azure_verifying: false,
+            verifier: None,
         }
     }
 
@@ -140,8 +167,13 @@ impl Background {
     pub fn poll(&mut self) -> Vec<Event> {
         let events: Vec<Event> = self.rx.try_iter().collect();
         for e in &events {
-            if let Event::Checked(r) = e {
-                self.in_flight.remove(&r.profile);
+            match e {
+                Event::Checked(r) => {
+                    self.in_flight.remove(&r.profile);
+                }
+                Event::AzureFound(_) => self.azure_discovering = false,
+                Event::AzureVerified { .. } => self.azure_verifying = false,
+                _ => {}
             }
         }
         events
@@ -190,5 +222,74 @@ impl Background {
             let _ = tx.send(Event::PolicySaved(result));
             wake();
         });
+    }
+}
+
+impl Background {
+    pub fn is_azure_discovering(&self) -> bool {
+        self.azure_discovering
+    }
+
+    pub fn is_azure_verifying(&self) -> bool {
+        self.azure_verifying
+    }
+
+    /// Azure Re-check: what the sign-in reaches. With `az` known from an
+    /// earlier one, `az version` is skipped. Returns false (and starts
+    /// nothing) while one is running.
+    pub fn azure_discover(&mut self, az: Option<AzCli>, wake: Wake) -> bool {
+        if self.azure_discovering {
+            return false;
+        }
+        self.azure_discovering = true;
+        let tx = self.tx.clone();
+        let (env, limits) = (self.azure_env.clone(), self.azure_limits);
+        self.runtime.spawn_blocking(move || {
+            let found = match az {
+                Some(az) => {
+                    discover::discover_with(&az, &env, limits).map_err(|diagnosis| Stopped {
+                        az: Some(az),
+                        diagnosis,
+                    })
+                }
+                None => discover::discover(&env, limits),
+            };
+            let _ = tx.send(Event::AzureFound(found));
+            wake();
+        });
+        true
+    }
+
+    /// Verify the subscriptions against ARM with az's tokens. Returns
+    /// false (and starts nothing) while a verification is running.
+    pub fn azure_verify(&mut self, found: &Found, subs: Vec<Subscription>, wake: Wake) -> bool {
+        if self.azure_verifying || subs.is_empty() {
+            return false;
+        }
+        self.azure_verifying = true;
+        let reusable = self
+            .verifier
+            .as_ref()
+            .is_some_and(|(az, cloud, _)| *az == found.az.path && *cloud == found.cloud);
+        if !reusable {
+            let v = Verifier::new(
+                found.az.path.clone(),
+                self.azure_env.clone(),
+                self.azure_limits,
+                &found.cloud,
+            );
+            self.verifier = Some((found.az.path.clone(), found.cloud.clone(), v));
+        }
+        let Some((_, _, verifier)) = self.verifier.clone() else {
+            return false;
+        };
+        let tx = self.tx.clone();
+        let cloud = found.cloud.name.clone();
+        self.runtime.spawn(async move {
+            let verdicts = verifier.verify_all(&subs).await;
+            let _ = tx.send(Event::AzureVerified { cloud, verdicts });
+            wake();
+        });
+        true
     }
 }

@@ -63,6 +63,9 @@ pub struct Settings {
     pub method: Method,
     #[serde(default)]
     pub profiles: Vec<SavedProfile>,
+    /// Connected Azure subscriptions (absent in files from before Azure).
+    #[serde(default)]
+    pub azure: Vec<crate::azure::saved::SavedSubscription>,
 }
 
 fn default_method() -> Method {
@@ -76,6 +79,7 @@ impl Default for Settings {
             step: SavedStep::Welcome,
             method: Method::Sso,
             profiles: Vec::new(),
+            azure: Vec::new(),
         }
     }
 }

@@ -11,6 +11,7 @@ use lookup::Lookup;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
+pub mod azure;
 mod lookup;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +96,8 @@ pub struct Wizard {
     revision: u64,
     /// The hint for (name, revision, method), computed when one changes.
     hint: Option<(String, u64, Method, NameHint)>,
+    /// Connect Azure: the picker and the connected subscriptions.
+    pub azure: azure::AzureState,
 }
 
 impl Default for Wizard {
@@ -125,13 +128,19 @@ impl Wizard {
             lookup,
             revision: 0,
             hint: None,
+            azure: azure::AzureState::from_saved(s.azure),
         }
         .gated()
     }
 
-    /// A saved step past Connect AWS is only kept while a profile passed.
+    /// A saved step past Connect AWS is only kept while a profile passed;
+    /// Done also while an Azure subscription is connected.
     fn gated(mut self) -> Self {
-        if matches!(self.step, Step::ConnectAzure | Step::Done) && !self.can_continue() {
+        let done_kept = self.step == Step::Done && self.azure.can_continue();
+        if matches!(self.step, Step::ConnectAzure | Step::Done)
+            && !self.can_continue()
+            && !done_kept
+        {
             self.step = Step::ConnectAws;
         }
         self
@@ -148,13 +157,19 @@ impl Wizard {
             },
             method: self.method,
             profiles: self.profiles.clone(),
+            azure: self.azure.saved().to_vec(),
         }
     }
 
     /// Changes whenever `to_settings` may have: compare it instead of the
     /// settings themselves, which would copy every profile each frame.
+    /// Both counters only grow, so their sum changes when either does.
     pub fn settings_key(&self) -> (u64, Step, Method) {
-        (self.revision, self.step, self.method)
+        (
+            self.revision + self.azure.revision(),
+            self.step,
+            self.method,
+        )
     }
 
     /// Changes whenever profiles, reports or the files do (what the
@@ -276,8 +291,11 @@ impl Wizard {
         self.method = self.method.other();
     }
 
+    /// Connect Azure is reached once an AWS profile passed, or (back from
+    /// Done) while an Azure subscription is connected.
     pub fn go(&mut self, step: Step) {
-        if step == Step::ConnectAzure && !self.can_continue() {
+        let azure_connected = step == Step::ConnectAzure && self.azure.can_continue();
+        if step == Step::ConnectAzure && !self.can_continue() && !azure_connected {
             return;
         }
         self.step = step;
@@ -294,6 +312,14 @@ impl Wizard {
     /// Settings → Profiles → Add Profile → AWS.
     pub fn add_from_profiles(&mut self) {
         self.add_another();
+        self.return_to_profiles = true;
+    }
+
+    /// Settings → Profiles → Add Profile → Azure: the Connect Azure step,
+    /// with the way back to Settings.
+    pub fn add_azure_from_profiles(&mut self) {
+        self.step = Step::ConnectAzure;
+        self.pane = Pane::Wizard;
         self.return_to_profiles = true;
     }
 
@@ -543,6 +569,37 @@ mod tests {
         w.remove("b");
         w.name_input = "bb".into();
         assert!(matches!(w.name_hint(), NameHint::NotInFiles { .. }));
+    }
+
+    #[test]
+    fn a_finished_onboarding_with_only_azure_stays_on_done_and_can_go_back() {
+        use crate::azure::ids::Guid;
+        use crate::azure::saved::SavedSubscription;
+        let sub = SavedSubscription {
+            cloud: "AzureCloud".into(),
+            tenant_id: Guid::parse("c0000000-0000-0000-0000-00000000000c").unwrap(),
+            subscription_id: Guid::parse("aaaaaaaa-0000-0000-0000-000000000001").unwrap(),
+            name: "Contoso Production".into(),
+            user_name: "alice@contoso.com".into(),
+            verified_at: Some(1),
+            can_write: Some(false),
+            enabled: true,
+        };
+        let settings = Settings {
+            step: SavedStep::Done,
+            azure: vec![sub],
+            ..Settings::default()
+        };
+        let mut w = Wizard::from_settings(settings.clone());
+        assert_eq!(w.step, Step::Done);
+        w.go(Step::ConnectAzure);
+        assert_eq!(w.step, Step::ConnectAzure);
+        assert_eq!(w.to_settings().azure, settings.azure);
+        let nothing = Settings {
+            step: SavedStep::Done,
+            ..Settings::default()
+        };
+        assert_eq!(Wizard::from_settings(nothing).step, Step::ConnectAws);
     }
 
     #[test]

@@ -5,6 +5,10 @@ mod common;
 
 #[path = "ui/aws_cli.rs"]
 mod aws_cli;
+#[path = "ui/azure.rs"]
+mod azure;
+#[path = "engine/azure_fakes.rs"]
+mod azure_fakes;
 #[path = "ui/existing_profile.rs"]
 mod existing_profile;
 #[path = "ui/idle.rs"]

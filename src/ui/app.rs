@@ -3,7 +3,7 @@
 
 use super::connect_aws::{self, Action};
 use super::needs::{self, NeedsAction};
-use super::{azure, profiles, rail, troubleshooting, welcome};
+use super::{azure, azure_profiles, done, profiles, rail, troubleshooting, welcome};
 use crate::aws::policy;
 use crate::background::{Background, Event, Wake};
 use crate::commands::Method;
@@ -110,6 +110,10 @@ impl EscherApp {
                 Event::PolicySaved(Err(why)) => {
                     self.policy_note = Some((false, why));
                     self.policy_saved = None;
+                }
+                Event::AzureFound(found) => self.wizard.azure.take_found(found),
+                Event::AzureVerified { cloud, verdicts } => {
+                    self.wizard.azure.take_verdicts(&cloud, verdicts)
                 }
             }
         }
@@ -246,11 +250,15 @@ impl EscherApp {
                             }
                         }
                         Step::ConnectAws => self.connect_aws(ui),
-                        Step::ConnectAzure | Step::Done => {
-                            if azure::show(ui, &self.wizard) {
-                                self.wizard.go(Step::ConnectAws);
+                        Step::ConnectAzure => self.connect_azure(ui),
+                        Step::Done => match done::show(ui, &self.wizard) {
+                            Some(done::Action::OpenSettings) => {
+                                self.wizard.open_profiles();
+                                self.rediscover = true;
                             }
-                        }
+                            Some(done::Action::BackToAzure) => self.wizard.go(Step::ConnectAzure),
+                            None => {}
+                        },
                     }
                 });
         });
@@ -281,6 +289,13 @@ impl EscherApp {
             }
             Some(profiles::Action::Remove(name)) => self.wizard.remove(&name),
             Some(profiles::Action::AddAws) => self.wizard.add_from_profiles(),
+            Some(profiles::Action::AddAzure) => self.wizard.add_azure_from_profiles(),
+            Some(profiles::Action::Azure(azure_profiles::Action::Toggle { id, on })) => {
+                self.wizard.azure.set_enabled(&id, on)
+            }
+            Some(profiles::Action::Azure(azure_profiles::Action::Remove(id))) => {
+                self.wizard.azure.remove(&id)
+            }
             Some(profiles::Action::Close) => self.wizard.pane = Pane::Wizard,
             Some(profiles::Action::Toggle { name, on }) => self.wizard.set_enabled(&name, on),
             None => {}
@@ -396,6 +411,51 @@ impl EscherApp {
         }
     }
 
+    fn connect_azure(&mut self, ui: &mut Ui) {
+        let copied = self.copied_key().map(str::to_owned);
+        let action = azure::show(
+            ui,
+            azure::View {
+                wizard: &mut self.wizard,
+                discovering: self.background.is_azure_discovering(),
+                verifying: self.background.is_azure_verifying(),
+                copied: copied.as_deref(),
+                terminal_note: self.terminal_note.as_ref(),
+            },
+        );
+        match action {
+            Some(azure::Action::Copy { key, text }) => self.copy(ui, key, text),
+            Some(azure::Action::RunInTerminal(i)) => {
+                let req = self.wizard.azure.terminal_request(Some(i));
+                self.open_terminal_with(ui, req);
+            }
+            Some(azure::Action::OpenTerminal) => {
+                let req = self.wizard.azure.terminal_request(None);
+                self.open_terminal_with(ui, req);
+            }
+            Some(azure::Action::Recheck) => {
+                let az = self.wizard.azure.az.clone();
+                self.background.azure_discover(az, Self::wake(ui));
+            }
+            Some(azure::Action::Pick { id, on }) => self.wizard.azure.pick(&id, on),
+            Some(azure::Action::Verify) => {
+                if let Some(found) = self.wizard.azure.found() {
+                    let subs = self.wizard.azure.picked_subscriptions();
+                    self.background.azure_verify(found, subs, Self::wake(ui));
+                }
+            }
+            Some(azure::Action::Back) => self.wizard.go(Step::ConnectAws),
+            Some(azure::Action::BackToProfiles) => self.wizard.open_profiles(),
+            Some(azure::Action::Skip | azure::Action::Continue) => self.wizard.go(Step::Done),
+            None => {}
+        }
+    }
+
+    fn open_terminal_with(&mut self, ui: &Ui, req: crate::terminal::TerminalRequest) {
+        self.terminal_note = Some((true, "Opening a terminal…".into()));
+        self.background.open_terminal(req, Self::wake(ui));
+    }
+
     fn recheck(&mut self, ui: &Ui) {
         if let Ok(name) = self.wizard.profile_name() {
             self.wizard.connecting(name.as_str());
@@ -405,8 +465,7 @@ impl EscherApp {
 
     fn open_terminal(&mut self, ui: &Ui, only: Option<usize>) {
         if let Some(req) = self.wizard.terminal_request(only) {
-            self.terminal_note = Some((true, "Opening a terminal…".into()));
-            self.background.open_terminal(req, Self::wake(ui));
+            self.open_terminal_with(ui, req);
         }
     }
 

@@ -3,7 +3,9 @@
 
 mod app;
 mod azure;
+mod azure_profiles;
 mod connect_aws;
+mod done;
 mod look;
 mod needs;
 mod profiles;

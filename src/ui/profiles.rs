@@ -17,6 +17,8 @@ pub enum Action {
     Remove(String),
     Connect(String),
     AddAws,
+    AddAzure,
+    Azure(super::azure_profiles::Action),
     Close,
 }
 
@@ -194,9 +196,19 @@ fn header(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
                 action = Some(Action::AddAws);
                 ui.close();
             }
+            if ui.button("Azure").clicked() {
+                action = Some(Action::AddAzure);
+                ui.close();
+            }
         });
     });
     ui.add_space(8.0);
+    if let Some(a) = super::azure_profiles::show(ui, wizard) {
+        action = Some(Action::Azure(a));
+    }
+    if !wizard.azure.saved().is_empty() {
+        ui.label(RichText::new("AWS profiles").strong());
+    }
     if wizard.profiles().is_empty() {
         ui.label(
             RichText::new(

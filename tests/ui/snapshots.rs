@@ -102,3 +102,68 @@ fn settings_profiles_pane() {
     settle(&mut h);
     h.snapshot_options("settings_profiles", &options());
 }
+
+#[test]
+fn connect_azure_picker_screen() {
+    use super::azure::{signed_in, to_azure};
+    let (s, _arm) = signed_in();
+    let w = super::wizard::World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the picker", |h| {
+        h.query_by_label("Search subscriptions").is_some()
+    });
+    click(&mut h, "Verify selected");
+    step_until(&mut h, "the verdicts", |h| {
+        h.query_by_label_contains("Fabrikam Analytics: ").is_some()
+    });
+    h.get_by_label("Search subscriptions").scroll_to_me();
+    h.remove_cursor();
+    settle(&mut h);
+    h.snapshot_options("connect_azure_picker", &options());
+}
+
+#[test]
+fn done_screen() {
+    use super::azure::{signed_in, to_azure};
+    let (s, _arm) = signed_in();
+    let w = super::wizard::World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the picker", |h| {
+        h.query_by_label("Search subscriptions").is_some()
+    });
+    click(&mut h, "Verify selected");
+    step_until(&mut h, "the verdicts", |h| {
+        h.query_by_label_contains("Fabrikam Analytics: ").is_some()
+    });
+    click(&mut h, "Continue");
+    h.remove_cursor();
+    settle(&mut h);
+    h.snapshot_options("done", &options());
+}
+
+#[test]
+fn settings_with_azure_screen() {
+    use super::azure::{signed_in, to_azure};
+    let (s, _arm) = signed_in();
+    let w = super::wizard::World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the picker", |h| {
+        h.query_by_label("Search subscriptions").is_some()
+    });
+    click(&mut h, "Verify selected");
+    step_until(&mut h, "the verdicts", |h| {
+        h.query_by_label_contains("Fabrikam Analytics: ").is_some()
+    });
+    click(&mut h, "Continue");
+    settle(&mut h);
+    click(&mut h, "Open Settings");
+    h.remove_cursor();
+    settle(&mut h);
+    h.snapshot_options("settings_with_azure", &options());
+}

@@ -1,0 +1,118 @@
+//! Step 4: Done. What is connected, each with its state, and where to
+//! change it later.
+
+use super::widgets::success_color;
+use crate::time_words::ago;
+use crate::wizard::Wizard;
+use egui::{RichText, Ui};
+
+pub enum Action {
+    OpenSettings,
+    BackToAzure,
+}
+
+pub fn show(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
+    let mut action = None;
+    ui.heading("Done");
+    ui.add_space(8.0);
+    ui.label("Escher is connected. It reads only what is listed here:");
+    ui.add_space(8.0);
+    aws(ui, wizard);
+    ui.add_space(12.0);
+    azure(ui, wizard);
+    ui.add_space(12.0);
+    ui.label(
+        "To switch any of these off, remove them or add more, open Settings → Profiles \
+         (Ctrl+, or ⌘,).",
+    );
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui.button("Back to Connect Azure").clicked() {
+            action = Some(Action::BackToAzure);
+        }
+        if ui.button("Open Settings").clicked() {
+            action = Some(Action::OpenSettings);
+        }
+    });
+    action
+}
+
+/// Announced with the row's name: "prod-admin: on, verified".
+fn state(ui: &mut Ui, name: &str, on: bool, verified: bool, warn: bool) {
+    let (text, color) = match (on, verified) {
+        (false, _) => ("off", ui.visuals().weak_text_color()),
+        (true, false) => ("on, not verified", ui.visuals().warn_fg_color),
+        (true, true) if warn => ("on, verified (can also write)", ui.visuals().warn_fg_color),
+        (true, true) => ("on, verified", success_color(ui)),
+    };
+    let named = format!("{name}: {text}");
+    ui.label(RichText::new(text).color(color))
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &named));
+}
+
+fn aws(ui: &mut Ui, wizard: &Wizard) {
+    ui.label(RichText::new("AWS profiles").strong());
+    if wizard.profiles().is_empty() {
+        ui.label(RichText::new("No AWS profile is connected.").weak());
+        return;
+    }
+    egui::Grid::new("done-aws")
+        .num_columns(4)
+        .striped(true)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            for p in wizard.profiles() {
+                ui.label(&p.name);
+                let account = p.identity.as_ref().map_or("—", |i| i.account.as_str());
+                ui.label(RichText::new(account).monospace());
+                state(ui, &p.name, p.enabled, p.identity.is_some(), false);
+                ui.label(RichText::new(verified(p.verified_at)).weak());
+                ui.end_row();
+            }
+        });
+}
+
+fn azure(ui: &mut Ui, wizard: &Wizard) {
+    ui.label(RichText::new("Azure subscriptions").strong());
+    let saved = wizard.azure.saved();
+    if saved.is_empty() {
+        ui.label(
+            RichText::new(
+                "No Azure subscription is connected; you can connect one later from Settings.",
+            )
+            .weak(),
+        );
+        return;
+    }
+    egui::Grid::new("done-azure")
+        .num_columns(4)
+        .striped(true)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            for s in saved {
+                ui.label(&s.name);
+                let tenant = wizard.azure.tenant_title(&s.tenant_id).map_or_else(
+                    || format!("tenant {}", s.tenant_id),
+                    |t| format!("tenant {t}"),
+                );
+                ui.label(tenant);
+                state(
+                    ui,
+                    &s.name,
+                    s.enabled,
+                    s.verified_at.is_some(),
+                    s.can_write == Some(true),
+                );
+                ui.label(RichText::new(verified(s.verified_at)).weak());
+                ui.end_row();
+            }
+        });
+}
+
+fn verified(at: Option<u64>) -> String {
+    at.and_then(|s| std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(s)))
+        .map_or_else(
+            || "never verified".to_owned(),
+            |t| format!("verified {}", ago(t)),
+        )
+}
