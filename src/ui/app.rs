@@ -184,6 +184,10 @@ impl EscherApp {
             return;
         }
         self.poll();
+        if self.wizard.azure.has_pending() && !self.background.is_azure_discovering() {
+            // A Settings Re-check whose listing has just arrived.
+            self.run_azure_rechecks(ui);
+        }
         if ui.input(|i| {
             i.events
                 .iter()
@@ -274,9 +278,15 @@ impl EscherApp {
 
     fn profiles_pane(&mut self, ui: &mut Ui) {
         let bg = &self.background;
-        let action = profiles::show(ui, &self.wizard, &mut self.profile_rows, &|name| {
-            bg.is_checking(name)
-        });
+        let azure_busy = bg.is_azure_discovering() || bg.is_azure_verifying();
+        let checking = |name: &str| bg.is_checking(name);
+        let action = profiles::show(
+            ui,
+            &self.wizard,
+            &mut self.profile_rows,
+            &checking,
+            azure_busy,
+        );
         match action {
             Some(profiles::Action::Recheck(name)) => self.check_named(ui, &name),
             Some(profiles::Action::Connect(name)) => {
@@ -292,6 +302,10 @@ impl EscherApp {
             Some(profiles::Action::AddAzure) => self.wizard.add_azure_from_profiles(),
             Some(profiles::Action::Azure(azure_profiles::Action::Toggle { id, on })) => {
                 self.wizard.azure.set_enabled(&id, on)
+            }
+            Some(profiles::Action::Azure(azure_profiles::Action::Recheck(id))) => {
+                self.wizard.azure.request_recheck(&id);
+                self.run_azure_rechecks(ui);
             }
             Some(profiles::Action::Azure(azure_profiles::Action::Remove(id))) => {
                 self.wizard.azure.remove(&id)
@@ -408,6 +422,24 @@ impl EscherApp {
                     .open_url(egui::OpenUrl::new_tab(policy::COST_EXPLORER_URL));
             }
             None => {}
+        }
+    }
+
+    /// Re-checks asked for in Settings: verify them with the listing at
+    /// hand, or list first (they then run when it arrives).
+    fn run_azure_rechecks(&mut self, ui: &Ui) {
+        if !self.wizard.azure.has_pending() || self.background.is_azure_verifying() {
+            return;
+        }
+        match self.wizard.azure.found().cloned() {
+            Some(found) => {
+                let subs = self.wizard.azure.take_pending();
+                self.background.azure_verify(&found, subs, Self::wake(ui));
+            }
+            None => {
+                let az = self.wizard.azure.az.clone();
+                self.background.azure_discover(az, Self::wake(ui));
+            }
         }
     }
 

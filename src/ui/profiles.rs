@@ -127,13 +127,15 @@ impl Rows {
     }
 }
 
+/// `azure_busy`: an Azure Re-check or verification is running.
 pub fn show(
     ui: &mut Ui,
     wizard: &Wizard,
     rows: &mut Rows,
     checking: &dyn Fn(&str) -> bool,
+    azure_busy: bool,
 ) -> Option<Action> {
-    let mut action = header(ui, wizard);
+    let mut action = header(ui, wizard, azure_busy);
     let spacing = ui.spacing().item_spacing.y;
     rows.prepare(wizard, spacing);
     let now = SystemTime::now();
@@ -172,7 +174,7 @@ pub fn show(
     action
 }
 
-fn header(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
+fn header(ui: &mut Ui, wizard: &Wizard, azure_busy: bool) -> Option<Action> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.heading("Settings → Profiles");
@@ -203,7 +205,7 @@ fn header(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
         });
     });
     ui.add_space(8.0);
-    if let Some(a) = super::azure_profiles::show(ui, wizard) {
+    if let Some(a) = super::azure_profiles::show(ui, wizard, azure_busy) {
         action = Some(Action::Azure(a));
     }
     if !wizard.azure.saved().is_empty() {

@@ -29,6 +29,11 @@ pub struct AzureState {
     verdicts: HashMap<Guid, Verdict>,
     /// Connected subscriptions: what the settings keep.
     saved: Vec<SavedSubscription>,
+    /// Re-checks asked for in Settings that wait for a listing.
+    pending: Vec<Guid>,
+    /// Why such a Re-check could not verify a subscription (the sign-in
+    /// stopped, or no longer lists it).
+    row_problems: HashMap<Guid, Diagnosis>,
     /// Counts changes to `saved`.
     revision: u64,
 }
@@ -54,6 +59,8 @@ impl Clone for AzureState {
             picked: self.picked.clone(),
             verdicts: self.verdicts.clone(),
             saved: self.saved.clone(),
+            pending: self.pending.clone(),
+            row_problems: self.row_problems.clone(),
             revision: self.revision,
         }
     }
@@ -102,6 +109,9 @@ impl AzureState {
                 self.found = Some(found);
             }
             Err(stopped) => {
+                for id in std::mem::take(&mut self.pending) {
+                    self.row_problems.insert(id, stopped.diagnosis.clone());
+                }
                 // A too-old az must have its version read again next time.
                 let too_old = stopped.diagnosis.case == Case::AzTooOld;
                 self.az = stopped.az.filter(|_| !too_old);
@@ -155,6 +165,51 @@ impl AzureState {
         self.verdicts.get(id)
     }
 
+    /// Settings → Re-check of a connected subscription: verified again
+    /// once a listing is at hand (`take_pending`).
+    pub fn request_recheck(&mut self, id: &Guid) {
+        self.row_problems.remove(id);
+        if !self.pending.contains(id) {
+            self.pending.push(id.clone());
+        }
+    }
+
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// The waiting Re-checks the last listing has, to verify; one it no
+    /// longer lists gets its problem at once.
+    pub fn take_pending(&mut self) -> Vec<Subscription> {
+        let Some(found) = &self.found else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for id in std::mem::take(&mut self.pending) {
+            match found.listing.find(&id) {
+                Some(sub) => out.push(sub.clone()),
+                None => {
+                    let tenant = self
+                        .saved
+                        .iter()
+                        .find(|s| s.subscription_id == id)
+                        .map(|s| s.tenant_id.clone());
+                    let why = "az account list --all does not list it";
+                    let d =
+                        crate::azure::diagnose::subscription_not_found(&id, tenant.as_ref(), why);
+                    self.row_problems.insert(id, d);
+                }
+            }
+        }
+        out
+    }
+
+    /// What a Settings Re-check of this subscription found, if it failed
+    /// before ARM was asked.
+    pub fn row_problem(&self, id: &Guid) -> Option<&Diagnosis> {
+        self.row_problems.get(id)
+    }
+
     /// Take in verdicts: a verified subscription is connected (or its
     /// saved entry updated, its toggle kept).
     pub fn take_verdicts(&mut self, cloud: &str, verdicts: Vec<Verdict>) {
@@ -169,6 +224,7 @@ impl AzureState {
                     .saved
                     .extend(SavedSubscription::from_verdict(cloud, &v)),
             }
+            self.row_problems.remove(&v.subscription_id);
             self.verdicts.insert(v.subscription_id.clone(), v);
         }
         self.revision += 1;

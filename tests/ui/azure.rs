@@ -394,6 +394,52 @@ fn settings_lists_azure_subscriptions_with_toggle_and_remove_that_persist() {
     assert!(h.query_by_label("Settings → Profiles").is_some());
 }
 
+#[test]
+fn recheck_in_settings_verifies_a_connected_subscription_again() {
+    let (s, arm) = signed_in();
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = harness(w.app_with_azure(s.env()));
+    to_azure(&mut h);
+    verify_and_continue(&mut h);
+    drop(h);
+
+    // After a restart nothing was checked this session: Re-check lists
+    // the sign-in first, then asks ARM.
+    let mut h = harness(w.app_with_azure(s.env()));
+    click(&mut h, "Open Settings");
+    settle(&mut h);
+    assert!(h.query_by_label("✔ read access").is_none());
+    click(&mut h, "Re-check Azure subscription Contoso Production");
+    step_until(&mut h, "the Re-check", |h| {
+        h.query_by_label("✔ read access").is_some()
+    });
+    // The owner took the role away: the row says so, with the command.
+    arm.sub(
+        PROD,
+        FakeSub::new(CONTOSO, "Contoso Production", ArmRole::None),
+    );
+    click(&mut h, "Re-check Azure subscription Contoso Production");
+    step_until(&mut h, "the refusal", |h| {
+        h.query_by_label("✖ No Reader role on this subscription")
+            .is_some()
+    });
+    assert!(
+        h.query_by_label_contains("az role assignment create")
+            .is_some(),
+        "the owner's command is on the row"
+    );
+    // Signed out since: the row says that, not a stale verdict.
+    drop(h);
+    s.recorded("account-list", "not-signed-in-list");
+    let mut h = harness(w.app_with_azure(s.env()));
+    click(&mut h, "Open Settings");
+    settle(&mut h);
+    click(&mut h, "Re-check Azure subscription Contoso Dev");
+    step_until(&mut h, "the sign-in problem", |h| {
+        h.query_by_label("✖ Not signed in to Azure").is_some()
+    });
+}
+
 /// A stand-in terminal that records what it was asked to show.
 fn recording_terminal(w: &World) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
