@@ -2,7 +2,10 @@
 //! result of Re-check (problems, or the subscription picker) and the
 //! verdicts of Verify selected.
 
-use super::widgets::{Callout, button_named, callout, code, error_color, success_color, toggle};
+use super::widgets::{
+    Callout, CommandClick, CommandRow, button_named, callout, code, command_row, error_color,
+    success_color, toggle,
+};
 use crate::azure::diagnose::Diagnosis;
 use crate::azure::steps::SELECT_HINT;
 use crate::azure::subscriptions::{State, Subscription, Tenant};
@@ -90,31 +93,20 @@ fn commands(ui: &mut Ui, v: &View<'_>, action: &mut Option<Action>) {
     for step in v.wizard.azure.steps() {
         let line = step.line();
         let key = format!("az-cmd-{}", step.number);
-        ui.add_space(4.0);
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(format!("{}.", step.number)).strong());
-            ui.label(step.explanation);
-        });
-        ui.horizontal(|ui| {
-            code(ui, &line, true);
-            let name = format!("Copy Azure command {}", step.number);
-            if button_named(ui, true, "Copy", &name).clicked() {
-                *action = Some(Action::Copy {
-                    key: key.clone(),
-                    text: line.clone(),
-                });
-            }
-            let name = format!("Run Azure command {} in Terminal", step.number);
-            if button_named(ui, true, "Run in Terminal", &name)
-                .on_hover_text("Opens a terminal window and runs this command there")
-                .clicked()
-            {
-                *action = Some(Action::RunInTerminal(step.number - 1));
-            }
-            if v.copied == Some(key.as_str()) {
-                ui.label(RichText::new("Copied").color(success_color(ui)));
-            }
-        });
+        let row = CommandRow {
+            number: step.number,
+            explanation: step.explanation,
+            line: &line,
+            enabled: true,
+            copy_name: format!("Copy Azure command {}", step.number),
+            run_name: format!("Run Azure command {} in Terminal", step.number),
+            copied: v.copied == Some(key.as_str()),
+        };
+        match command_row(ui, &row) {
+            Some(CommandClick::Copy) => *action = Some(Action::Copy { key, text: line }),
+            Some(CommandClick::Run) => *action = Some(Action::RunInTerminal(step.number - 1)),
+            None => {}
+        }
         for (when, argv) in &step.alternatives {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("or, {when}:")).weak());

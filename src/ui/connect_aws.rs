@@ -1,7 +1,10 @@
 //! Step 2: Connect AWS. The profile name, the numbered commands, Re-check
 //! and its verdict, what Escher needs, and troubleshooting.
 
-use super::widgets::{Callout, button_named, callout, code, error_color, success_color};
+use super::widgets::{
+    Callout, CommandClick, CommandRow, button_named, callout, code, command_row, error_color,
+    success_color,
+};
 use crate::aws::check::{CheckReport, Outcome};
 use crate::aws::diagnose::Diagnosis;
 use crate::aws::profiles::Kind;
@@ -70,41 +73,20 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     for step in &steps {
         let line = step.line();
         let key = format!("cmd-{}", step.number);
-        ui.add_space(4.0);
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(format!("{}.", step.number)).strong());
-            ui.label(step.explanation);
-        });
-        ui.horizontal(|ui| {
-            code(ui, &line, enabled);
-            if button_named(
-                ui,
-                enabled,
-                "Copy",
-                &format!("Copy command {}", step.number),
-            )
-            .clicked()
-            {
-                action = Some(Action::Copy {
-                    key: key.clone(),
-                    text: line.clone(),
-                });
-            }
-            if button_named(
-                ui,
-                enabled,
-                "Run in Terminal",
-                &format!("Run command {} in Terminal", step.number),
-            )
-            .on_hover_text("Opens a terminal window and runs this command there")
-            .clicked()
-            {
-                action = Some(Action::RunInTerminal(step.number - 1));
-            }
-            if v.copied == Some(key.as_str()) {
-                ui.label(RichText::new("Copied").color(success_color(ui)));
-            }
-        });
+        let row = CommandRow {
+            number: step.number,
+            explanation: step.explanation,
+            line: &line,
+            enabled,
+            copy_name: format!("Copy command {}", step.number),
+            run_name: format!("Run command {} in Terminal", step.number),
+            copied: v.copied == Some(key.as_str()),
+        };
+        match command_row(ui, &row) {
+            Some(CommandClick::Copy) => action = Some(Action::Copy { key, text: line }),
+            Some(CommandClick::Run) => action = Some(Action::RunInTerminal(step.number - 1)),
+            None => {}
+        }
     }
     if !steps.is_empty() {
         ui.add_space(8.0);

@@ -96,3 +96,45 @@ pub fn toggle(ui: &mut Ui, on: &mut bool, name: &str) -> egui::Response {
     }
     resp
 }
+
+/// One numbered command: its purpose, the line, Copy and Run in Terminal.
+pub struct CommandRow<'a> {
+    pub number: usize,
+    pub explanation: &'a str,
+    pub line: &'a str,
+    pub enabled: bool,
+    /// The accessible names of the two buttons.
+    pub copy_name: String,
+    pub run_name: String,
+    pub copied: bool,
+}
+
+pub enum CommandClick {
+    Copy,
+    Run,
+}
+
+pub fn command_row(ui: &mut Ui, row: &CommandRow<'_>) -> Option<CommandClick> {
+    let mut click = None;
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(format!("{}.", row.number)).strong());
+        ui.label(row.explanation);
+    });
+    ui.horizontal(|ui| {
+        code(ui, row.line, row.enabled);
+        if button_named(ui, row.enabled, "Copy", &row.copy_name).clicked() {
+            click = Some(CommandClick::Copy);
+        }
+        if button_named(ui, row.enabled, "Run in Terminal", &row.run_name)
+            .on_hover_text("Opens a terminal window and runs this command there")
+            .clicked()
+        {
+            click = Some(CommandClick::Run);
+        }
+        if row.copied {
+            ui.label(RichText::new("Copied").color(success_color(ui)));
+        }
+    });
+    click
+}
