@@ -22,6 +22,27 @@ pub struct TerminalRequest {
     pub run: Option<Vec<String>>,
 }
 
+impl TerminalRequest {
+    /// What `>_ Open Terminal` prints: the title, the numbered command
+    /// lines, any hints, and the way back to Re-check.
+    pub fn guide(title: String, numbered: &[String], hints: &[&str]) -> Self {
+        let mut guide = vec![title, String::new(), "Run these commands in order:".into()];
+        guide.extend(numbered.iter().cloned());
+        guide.push(String::new());
+        guide.extend(hints.iter().map(|h| (*h).to_owned()));
+        guide.push("Then return to Escher and click Re-check.".into());
+        TerminalRequest { guide, run: None }
+    }
+
+    /// What a row's Run in Terminal does: the title, then the command.
+    pub fn one(title: String, argv: Vec<String>) -> Self {
+        TerminalRequest {
+            guide: vec![title, String::new()],
+            run: Some(argv),
+        }
+    }
+}
+
 /// A program and its arguments.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Launch {

@@ -253,28 +253,18 @@ impl Wizard {
         if steps.is_empty() {
             return None;
         }
-        let mut guide = vec![
-            format!(
-                "Escher: connect AWS profile {name} ({})",
-                self.method.label()
-            ),
-            String::new(),
-        ];
-        if let Some(step) = only.and_then(|i| steps.get(i)) {
-            return Some(TerminalRequest {
-                guide,
-                run: Some(step.argv.clone()),
-            });
-        }
-        guide.push("Run these commands in order:".into());
-        guide.extend(
-            steps
-                .iter()
-                .map(|s| format!("  {}. {}", s.number, s.line())),
+        let title = format!(
+            "Escher: connect AWS profile {name} ({})",
+            self.method.label()
         );
-        guide.push(String::new());
-        guide.push("Then return to Escher and click Re-check.".into());
-        Some(TerminalRequest { guide, run: None })
+        if let Some(step) = only.and_then(|i| steps.get(i)) {
+            return Some(TerminalRequest::one(title, step.argv.clone()));
+        }
+        let lines: Vec<String> = steps
+            .iter()
+            .map(|s| format!("  {}. {}", s.number, s.line()))
+            .collect();
+        Some(TerminalRequest::guide(title, &lines, &[]))
     }
 
     /// At least one profile has passed Re-check.

@@ -268,23 +268,15 @@ impl AzureState {
     /// The guide `>_ Open Terminal` shows, or the one command to run.
     pub fn terminal_request(&self, only: Option<usize>) -> TerminalRequest {
         let steps = self.steps();
-        let mut guide = vec!["Escher: connect Azure".to_owned(), String::new()];
+        let title = "Escher: connect Azure".to_owned();
         if let Some(step) = only.and_then(|i| steps.get(i)) {
-            return TerminalRequest {
-                guide,
-                run: Some(step.argv.clone()),
-            };
+            return TerminalRequest::one(title, step.argv.clone());
         }
-        guide.push("Run these commands in order:".into());
-        guide.extend(
-            steps
-                .iter()
-                .map(|s| format!("  {}. {}", s.number, s.line())),
-        );
-        guide.push(String::new());
-        guide.push(steps::SELECT_HINT.into());
-        guide.push("Then return to Escher and click Re-check.".into());
-        TerminalRequest { guide, run: None }
+        let lines: Vec<String> = steps
+            .iter()
+            .map(|s| format!("  {}. {}", s.number, s.line()))
+            .collect();
+        TerminalRequest::guide(title, &lines, &[steps::SELECT_HINT])
     }
 }
 
