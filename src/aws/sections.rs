@@ -13,7 +13,9 @@ use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::Fs;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
+use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// One file's bytes, as read.
 #[derive(Clone, Debug, Default)]
@@ -28,6 +30,61 @@ pub struct ProfileSources {
     pub credentials: Option<SourceFile>,
     /// Files that exist but could not be read.
     unreadable: Vec<FileProblem>,
+    /// Where each file's sections are, found once for every check that
+    /// follows (config, credentials); `None` for a file that is not UTF-8.
+    index: OnceLock<[Option<FileSections>; 2]>,
+}
+
+/// One file's sections by byte range, in file order.
+#[derive(Clone, Debug, Default)]
+struct FileSections {
+    by_profile: HashMap<String, Vec<Range<usize>>>,
+    /// Non-profile sections (`sso-session`, `services`): every check gets them.
+    always: Vec<Range<usize>>,
+}
+
+impl FileSections {
+    fn of(text: &str, kind: EnvConfigFileKind) -> Self {
+        let mut out = FileSections::default();
+        let mut open: Option<(Header<'_>, usize)> = None;
+        let close =
+            |open: Option<(Header<'_>, usize)>, end: usize, out: &mut FileSections| match open {
+                Some((Header::Profile(name), start)) => out
+                    .by_profile
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push(start..end),
+                Some((Header::Other, start)) => out.always.push(start..end),
+                _ => {}
+            };
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            if line.starts_with('[') {
+                close(open.take(), at, &mut out);
+                open = Some((header(line.trim_end_matches(['\r', '\n']), kind), at));
+            }
+            at += line.len();
+        }
+        close(open, at, &mut out);
+        out
+    }
+
+    /// The sections of `profiles` and the shared ones, verbatim, in file order.
+    fn slice(&self, text: &str, profiles: &HashSet<&str>) -> String {
+        let mut ranges: Vec<&Range<usize>> = self.always.iter().collect();
+        for p in profiles {
+            ranges.extend(self.by_profile.get(*p).into_iter().flatten());
+        }
+        ranges.sort_by_key(|r| r.start);
+        let mut out = String::new();
+        for r in ranges {
+            out.push_str(&text[r.clone()]);
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out
+    }
 }
 
 impl ProfileSources {
@@ -92,17 +149,30 @@ impl ProfileSources {
     /// The sections a check of the `profiles` needs, as file contents for
     /// the loader; `None` when the files cannot be sliced (not UTF-8).
     pub fn sections_for(&self, profiles: &HashSet<&str>) -> Option<EnvConfigFiles> {
+        let index = self.index.get_or_init(|| {
+            [
+                (&self.config, EnvConfigFileKind::Config),
+                (&self.credentials, EnvConfigFileKind::Credentials),
+            ]
+            .map(|(file, kind)| {
+                let text = std::str::from_utf8(&file.as_ref()?.bytes).ok()?;
+                Some(FileSections::of(text, kind))
+            })
+        });
         let mut b = EnvConfigFiles::builder()
             .include_default_config_file(false)
             .include_default_credentials_file(false);
         let mut any = false;
-        for (file, kind) in [
+        for ((file, kind), sections) in [
             (&self.config, EnvConfigFileKind::Config),
             (&self.credentials, EnvConfigFileKind::Credentials),
-        ] {
+        ]
+        .into_iter()
+        .zip(index)
+        {
             let Some(file) = file else { continue };
             let text = std::str::from_utf8(&file.bytes).ok()?;
-            b = b.with_contents(kind, slice(text, kind, profiles));
+            b = b.with_contents(kind, sections.as_ref()?.slice(text, profiles));
             any = true;
         }
         any.then(|| b.build())
@@ -138,26 +208,6 @@ fn header(line: &str, kind: EnvConfigFileKind) -> Header<'_> {
         (EnvConfigFileKind::Credentials, None) => Header::Profile(name),
         _ => Header::Ignored,
     }
-}
-
-/// The file's sections for `profiles`, verbatim, in file order.
-fn slice(text: &str, kind: EnvConfigFileKind, profiles: &HashSet<&str>) -> String {
-    let mut out = String::new();
-    let mut keep = false;
-    for line in text.lines() {
-        if line.starts_with('[') {
-            keep = match header(line, kind) {
-                Header::Profile(name) => profiles.contains(name),
-                Header::Other => true,
-                Header::Ignored => false,
-            };
-        }
-        if keep {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -202,6 +252,7 @@ mod tests {
                 bytes: CREDENTIALS.into(),
             }),
             unreadable: Vec::new(),
+            index: OnceLock::new(),
         }
     }
 
