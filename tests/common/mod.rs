@@ -81,6 +81,8 @@ struct State {
     sts_calls: usize,
     sso_calls: usize,
     oidc_calls: usize,
+    /// The region each GetCallerIdentity was signed for.
+    signed_regions: Vec<String>,
 }
 
 pub struct FakeAws {
@@ -235,6 +237,10 @@ impl FakeAws {
         self.state.lock().unwrap().sso_calls
     }
 
+    pub fn signed_regions(&self) -> Vec<String> {
+        self.state.lock().unwrap().signed_regions.clone()
+    }
+
     pub fn oidc_calls(&self) -> usize {
         self.state.lock().unwrap().oidc_calls
     }
@@ -384,7 +390,12 @@ fn sts(req: &Request, state: &Mutex<State>) -> Option<(u16, &'static str, String
             "text/html",
             "<html><body>Forbidden</body></html>".into(),
         )),
-        StsMode::Normal => Some(judge(req, &s)),
+        StsMode::Normal => {
+            if let Some(auth) = sigv4::authorization(&req.headers) {
+                s.signed_regions.push(auth.region);
+            }
+            Some(judge(req, &s))
+        }
     }
 }
 

@@ -655,3 +655,26 @@ fn escher_writes_nothing_under_the_home_but_a_renewed_sso_sign_in() {
     let renewed: serde_json::Value = serde_json::from_slice(&after[&cache]).unwrap();
     assert_eq!(renewed["accessToken"], "refresh-1-renewed");
 }
+
+#[test]
+fn the_request_is_signed_for_the_profiles_own_region() {
+    let aws = FakeAws::start();
+    aws.user(
+        "AKIADEV",
+        "s3cr3t",
+        FakeIdentity::user("111122223333", "dev"),
+    );
+    let home = keys_home("dev", "AKIADEV"); // region = eu-west-1
+    home.config(
+        "[profile dev]\nregion = eu-west-1\n[profile base]\nregion = ap-south-1\n\
+         [profile plain]\n",
+    );
+    home.credentials(
+        "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = s3cr3t\n\
+         [plain]\naws_access_key_id = AKIADEV\naws_secret_access_key = s3cr3t\n",
+    );
+    assert!(check(&home, &aws.url, "dev", T).passed());
+    assert!(check(&home, &aws.url, "plain", T).passed());
+    // A profile that names none gets the CLI's global endpoint region.
+    assert_eq!(aws.signed_regions(), ["eu-west-1", "us-east-1"]);
+}
