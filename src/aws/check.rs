@@ -361,12 +361,6 @@ async fn call_sts(
     if let Some(files) = own_sections(name, discovery) {
         loader = loader.profile_files(files);
     }
-    // The region the default chain would find (the SDK sees no AWS_REGION:
-    // the profile's own comes first), without building that chain and its
-    // IMDS client for every profile.
-    if let Some(region) = discovery.get(name.as_str()).and_then(|p| p.region.clone()) {
-        loader = loader.region(aws_config::Region::new(region));
-    }
     let sdk = loader.http_client(http).load().await;
     let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
     if sdk.region().is_none() {
