@@ -264,22 +264,47 @@ pub fn report_json(r: &CheckReport) -> Value {
             o["user_id"] = json!(id.user_id);
         }
         Outcome::Failed(d) => {
-            o["case"] = json!(d.case.id());
-            o["title"] = json!(d.title);
-            o["explanation"] = json!(d.explanation);
-            o["fix"] = json!(d.fix);
-            o["command"] = json!(d.command);
-            o["detail"] = json!(if d.detail.is_empty() {
-                &d.explanation
-            } else {
-                &d.detail
-            });
+            put_failure(
+                &mut o,
+                &FailureText {
+                    case: d.case.id(),
+                    title: &d.title,
+                    explanation: &d.explanation,
+                    fix: &d.fix,
+                    command: d.command.as_deref(),
+                    detail: &d.detail,
+                },
+            );
             if d.case == Case::ProfileNotFound {
                 o["suggestions"] = json!(d.suggestions);
             }
         }
     }
     o
+}
+
+/// A failure's words as `--json` prints them, for AWS and Azure alike.
+pub struct FailureText<'a> {
+    pub case: &'static str,
+    pub title: &'a str,
+    pub explanation: &'a str,
+    pub fix: &'a str,
+    pub command: Option<&'a str>,
+    /// Empty: the explanation stands in.
+    pub detail: &'a str,
+}
+
+pub fn put_failure(o: &mut Value, f: &FailureText<'_>) {
+    o["case"] = json!(f.case);
+    o["title"] = json!(f.title);
+    o["explanation"] = json!(f.explanation);
+    o["fix"] = json!(f.fix);
+    o["command"] = json!(f.command);
+    o["detail"] = json!(if f.detail.is_empty() {
+        f.explanation
+    } else {
+        f.detail
+    });
 }
 
 fn json_reports(reports: &[CheckReport]) -> String {

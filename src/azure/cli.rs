@@ -179,16 +179,17 @@ fn problem_json(d: &Diagnosis) -> Value {
 }
 
 fn failure_fields(o: &mut Value, d: &Diagnosis) {
-    o["case"] = json!(d.case.id());
-    o["title"] = json!(d.title);
-    o["explanation"] = json!(d.explanation);
-    o["fix"] = json!(d.fix);
-    o["command"] = json!(d.command);
-    o["detail"] = json!(if d.detail.is_empty() {
-        &d.explanation
-    } else {
-        &d.detail
-    });
+    crate::cli::put_failure(
+        o,
+        &crate::cli::FailureText {
+            case: d.case.id(),
+            title: &d.title,
+            explanation: &d.explanation,
+            fix: &d.fix,
+            command: d.command.as_deref(),
+            detail: &d.detail,
+        },
+    );
 }
 
 fn row_json(r: &Row) -> Value {

@@ -375,13 +375,8 @@ impl EscherApp {
             .show(ui, |ui| {
                 let a = needs::show(ui, copied.as_deref() == Some("policy"));
                 if let Some((ok, note)) = &self.policy_note {
-                    let color = if *ok {
-                        super::widgets::success_color(ui)
-                    } else {
-                        super::widgets::error_color(ui)
-                    };
                     ui.horizontal_wrapped(|ui| {
-                        ui.label(RichText::new(note).color(color));
+                        super::widgets::outcome_note(ui, *ok, note);
                         if self.policy_saved.is_some() && ui.button("Show in folder").clicked() {
                             reveal = true;
                         }

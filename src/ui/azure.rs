@@ -4,7 +4,7 @@
 
 use super::widgets::{
     Callout, CommandClick, CommandRow, button_named, callout, code, command_row, error_color,
-    success_color, toggle,
+    outcome_note, success_color, toggle,
 };
 use crate::azure::diagnose::Diagnosis;
 use crate::azure::steps::SELECT_HINT;
@@ -123,12 +123,7 @@ fn commands(ui: &mut Ui, v: &View<'_>, action: &mut Option<Action>) {
             *action = Some(Action::OpenTerminal);
         }
         if let Some((ok, note)) = v.terminal_note {
-            let color = if *ok {
-                success_color(ui)
-            } else {
-                error_color(ui)
-            };
-            ui.add(egui::Label::new(RichText::new(note).color(color)).wrap());
+            outcome_note(ui, *ok, note);
         }
     });
 }

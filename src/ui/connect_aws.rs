@@ -3,7 +3,7 @@
 
 use super::widgets::{
     Callout, CommandClick, CommandRow, button_named, callout, code, command_row, error_color,
-    success_color,
+    outcome_note, success_color,
 };
 use crate::aws::check::{CheckReport, Outcome};
 use crate::aws::diagnose::Diagnosis;
@@ -98,12 +98,7 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
                 action = Some(Action::OpenTerminal);
             }
             if let Some((ok, note)) = v.terminal_note {
-                let color = if *ok {
-                    success_color(ui)
-                } else {
-                    error_color(ui)
-                };
-                ui.add(egui::Label::new(RichText::new(note).color(color)).wrap());
+                outcome_note(ui, *ok, note);
             }
         });
     }

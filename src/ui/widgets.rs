@@ -138,3 +138,13 @@ pub fn command_row(ui: &mut Ui, row: &CommandRow<'_>) -> Option<CommandClick> {
     });
     click
 }
+
+/// A one-line outcome in the state's colour (a terminal opened, a file saved).
+pub fn outcome_note(ui: &mut Ui, ok: bool, text: &str) {
+    let color = if ok {
+        success_color(ui)
+    } else {
+        error_color(ui)
+    };
+    ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
+}

@@ -188,6 +188,8 @@ fn settings_hold_no_secret_after_connecting_access_keys() {
     to_connect_aws(&mut h);
     connect(&mut h, "prod-admin");
     settle(&mut h);
+    // Settings are written off the UI thread; quitting writes what waits.
+    drop(h);
     let text = std::fs::read_to_string(w.config_dir.path().join("settings.json")).unwrap();
     assert!(
         text.contains("prod-admin") && text.contains("arn:aws:iam::123456789012:user/alice"),
