@@ -359,6 +359,9 @@ async fn call_sts(
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(2));
     if let Some(files) = own_sections(name, discovery) {
+        if let Some(keys) = super::static_keys::of(name.as_str(), &files).await {
+            loader = loader.credentials_provider(keys);
+        }
         loader = loader.profile_files(files);
     }
     let sdk = loader.http_client(http).load().await;

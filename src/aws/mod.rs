@@ -11,4 +11,5 @@ pub mod profiles;
 pub mod sections;
 pub mod sso_cache;
 pub mod sso_portal;
+pub mod static_keys;
 pub mod troubleshooting;
