@@ -108,3 +108,50 @@ pub fn rows(sign_in: &SignIn, reach: Vec<Reach>, files: &Discovery) -> Vec<Row> 
         })
         .collect()
 }
+
+/// The sign-in of the profile named `profile`, or why it has none to list.
+pub fn sign_in_of(files: &Discovery, profile: &str) -> Result<SignIn, String> {
+    let info = files.get(profile).ok_or_else(|| {
+        format!(
+            "There is no profile named {profile} in your AWS files; `escher profiles` lists them."
+        )
+    })?;
+    if let Some(problem) = &info.problem {
+        return Err(format!("Profile {profile} cannot be used: {problem}."));
+    }
+    SignIn::of(info).ok_or_else(|| {
+        format!(
+            "Profile {profile} does not sign in with IAM Identity Center (it is {}); start from an SSO profile.",
+            info.kind.label()
+        )
+    })
+}
+
+/// Every profile name in the files: a new profile takes none of them.
+pub fn taken_names(files: &Discovery) -> std::collections::HashSet<String> {
+    files.names().map(str::to_owned).collect()
+}
+
+/// The profiles to add: the `chosen` rows that have a proposed name, each
+/// with `region` (none when empty).
+pub fn to_add(
+    rows: &[Row],
+    names: &[Option<naming::Proposed>],
+    chosen: impl Fn(usize) -> bool,
+    region: &str,
+) -> Vec<render::NewProfile> {
+    let region = Some(region.trim()).filter(|r| !r.is_empty());
+    rows.iter()
+        .zip(names)
+        .enumerate()
+        .filter(|(i, _)| chosen(*i))
+        .filter_map(|(_, (row, name))| {
+            Some(render::NewProfile {
+                name: name.as_ref()?.name.clone(),
+                account_id: row.reach.account_id.clone(),
+                role_name: row.reach.role_name.clone(),
+                region: region.map(str::to_owned),
+            })
+        })
+        .collect()
+}
