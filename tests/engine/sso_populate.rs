@@ -324,3 +324,97 @@ fn hostile_names_reach_the_shell_only_quoted() {
     }
     assert!(!home.path().join("tmp").exists() && !Path::new("/tmp/pwned").exists());
 }
+
+/// The real binary, with only this home and the local portal.
+fn escher(home: &Home, aws: &FakeAws, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_escher"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("ESCHER_CONFIG_DIR", home.path().join("escher-settings"))
+        .env("AWS_ENDPOINT_URL", &aws.url)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn escher_sso_accounts_lists_what_the_sign_in_reaches() {
+    let aws = portal();
+    let home = home();
+    let o = escher(&home, &aws, &["sso", "accounts", "me", "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let rows: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        rows[3],
+        serde_json::json!({"account_id": "111111111111", "account_name": "Prod (EU)", "role_name": "ReadOnly",
+            "existing_profile": "me", "proposed_name": null})
+    );
+    assert_eq!(rows[0]["proposed_name"], "Dev-ReadOnly-2");
+    assert_eq!(rows[1]["account_name"], HOSTILE);
+    let o = escher(&home, &aws, &["sso", "accounts", "me"]);
+    let out = text(&o.stdout);
+    assert_eq!(out.lines().count(), 4, "a line break from the portal reached the terminal: {out}");
+    assert!(out.contains("111111111111  ReadOnly  Prod (EU)  already me"), "{out}");
+}
+
+#[test]
+fn escher_sso_add_previews_appends_and_remove_undoes_it() {
+    let aws = portal();
+    let home = home();
+    let o = escher(&home, &aws, &["sso", "add", "me", "--dry-run", "--template", "org2-{account_id}-{role_name}"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("3 profiles would be added to the end of "), "{out}");
+    assert!(out.contains("[profile org2-222222222222-ReadOnly]\nsso_session = corp\nsso_account_id = 222222222222\nsso_role_name = ReadOnly\nregion = eu-west-1\n"), "{out}");
+    assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), OLD_CONFIG, "a dry run wrote");
+
+    let o = escher(&home, &aws, &["sso", "add", "me", "--region", "ap-northeast-1"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("Added 3 profiles to "), "{out}");
+    assert!(out.contains("config.escher-backup-"), "{out}");
+    assert!(out.contains("  Prod-EU-Admin  111111111111  Admin\n"), "{out}");
+    let written = std::fs::read_to_string(config_path(&home)).unwrap();
+    assert!(written.contains("[profile Prod-EU-Admin]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nregion = ap-northeast-1\n"));
+
+    let o = escher(&home, &aws, &["sso", "add", "me"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("nothing to add"), "{}", text(&o.stderr));
+
+    let o = escher(&home, &aws, &["sso", "remove", "me", "--dry-run"]);
+    assert!(o.status.success());
+    assert!(text(&o.stdout).starts_with("3 profiles Escher added would be removed from "));
+    let o = escher(&home, &aws, &["sso", "remove", "me"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), format!("{OLD_CONFIG}\n"));
+    let o = escher(&home, &aws, &["sso", "remove", "me"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn escher_sso_says_what_cannot_be_done() {
+    let aws = portal();
+    let home = home();
+    let o = escher(&home, &aws, &["sso", "add", "me", "--template", "{acount}"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("{acount} is not a placeholder"), "{}", text(&o.stderr));
+    let o = escher(&home, &aws, &["sso", "add", "me", "--region", "eu west"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = escher(&home, &aws, &["sso", "accounts", "Dev-ReadOnly"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("Profile Dev-ReadOnly cannot be used: it has no credentials"), "{}", text(&o.stderr));
+    home.sso_token("corp", "tok", -60);
+    let o = escher(&home, &aws, &["sso", "add", "me"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("Your SSO session has expired"), "{err}");
+    assert!(err.contains("$ aws sso login --profile me"), "{err}");
+    assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), OLD_CONFIG);
+}

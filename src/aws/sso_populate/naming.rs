@@ -48,6 +48,17 @@ enum Part {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Template(Vec<Part>);
 
+impl Default for Template {
+    /// [`DEFAULT_TEMPLATE`].
+    fn default() -> Self {
+        Template(vec![
+            Part::Field("account_name"),
+            Part::Text("-".into()),
+            Part::Field("role_name"),
+        ])
+    }
+}
+
 impl Template {
     pub fn parse(text: &str) -> Result<Self, TemplateError> {
         if text.trim().is_empty() {
@@ -196,6 +207,11 @@ mod tests {
             "1.R",
             "an empty prefix leaves no leading dash"
         );
+    }
+
+    #[test]
+    fn the_default_is_the_default_template() {
+        assert_eq!(Template::default(), Template::parse(DEFAULT_TEMPLATE).unwrap());
     }
 
     #[test]
