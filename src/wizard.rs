@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 pub mod azure;
+pub mod sso_accounts;
 mod lookup;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

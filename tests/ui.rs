@@ -17,6 +17,8 @@ mod idle;
 mod profiles;
 #[path = "ui/settings_pane.rs"]
 mod settings_pane;
+#[path = "ui/sso_accounts.rs"]
+mod sso_accounts;
 #[path = "ui/snapshots.rs"]
 mod snapshots;
 #[path = "ui/wizard.rs"]
