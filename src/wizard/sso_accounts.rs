@@ -76,6 +76,8 @@ pub struct Flow {
     pub removal: Option<RemovePlan>,
     /// The last outcome in words: (success, text).
     pub outcome: Option<(bool, String)>,
+    /// The file changed under a preview: preview again once relisted.
+    repreview: bool,
 }
 
 impl Flow {
@@ -103,6 +105,7 @@ impl Flow {
             preview: None,
             removal: None,
             outcome: None,
+            repreview: false,
         };
         flow.relist(wake);
         flow
@@ -156,12 +159,30 @@ impl Flow {
             self.busy = None;
             match msg {
                 Msg::Listed(Ok(l)) => {
-                    self.chosen = l.rows.iter().map(|r| r.existing.is_none() && r.problem.is_none()).collect();
+                    // A new listing keeps what the user picked.
+                    let before: std::collections::HashMap<(&str, &str), bool> = self
+                        .rows()
+                        .iter()
+                        .zip(&self.chosen)
+                        .map(|(r, on)| ((r.reach.account_id.as_str(), r.reach.role_name.as_str()), *on))
+                        .collect();
+                    let chosen = l
+                        .rows
+                        .iter()
+                        .map(|r| {
+                            let key = (r.reach.account_id.as_str(), r.reach.role_name.as_str());
+                            before.get(&key).copied().unwrap_or(r.existing.is_none() && r.problem.is_none())
+                        })
+                        .collect();
+                    self.chosen = chosen;
                     if self.region.is_empty() {
                         self.region = l.sign_in.region.clone().unwrap_or_default();
                     }
                     self.listing = Some(l);
                     self.names_for = None;
+                    if std::mem::take(&mut self.repreview) {
+                        self.start_preview(wake.clone());
+                    }
                 }
                 Msg::Listed(Err(f)) => self.failure = Some(f),
                 Msg::Previewed(Ok(p)) => self.preview = Some(p),
@@ -186,6 +207,7 @@ impl Flow {
                     self.preview = None;
                     if changed {
                         // The file moved on: list and preview again from it.
+                        self.repreview = true;
                         self.relist(wake.clone());
                     }
                 }

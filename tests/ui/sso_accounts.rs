@@ -136,3 +136,40 @@ fn an_expired_sign_in_shows_the_case_and_its_command() {
     assert!(h.query_by_label("Copy the sign-in command").is_some());
     assert!(h.query_by_label("List again").is_some());
 }
+
+#[test]
+fn a_file_edited_after_the_preview_is_left_alone_and_previewed_again() {
+    let w = world();
+    let mut h = harness(w.app());
+    to_connect_aws(&mut h);
+    type_name(&mut h, "me");
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the verdict", |h| h.query_by_label_contains("is verified").is_some());
+    click(&mut h, "Add more accounts from this sign-in");
+    step_until(&mut h, "the list", |h| h.query_by_label("Add Dev 222222222222 ReadOnly").is_some());
+    settle(&mut h);
+    // Only Dev: the choice survives the listing that follows the refusal.
+    click(&mut h, "Select none");
+    settle(&mut h);
+    h.get_by_label("Add Dev 222222222222 ReadOnly").click();
+    settle(&mut h);
+    click(&mut h, "Preview");
+    step_until(&mut h, "the preview", |h| {
+        h.query_by_label_contains("1 profiles will be added").is_some()
+    });
+    let edited = format!("{CONFIG}[profile typed-meanwhile]\nregion = us-west-2\n");
+    std::fs::write(w.home.path().join(".aws/config"), &edited).unwrap();
+    click(&mut h, "Add to the AWS config file");
+    step_until(&mut h, "the refusal", |h| {
+        h.query_by_label_contains("changed after the preview was made, so nothing was written").is_some()
+    });
+    step_until(&mut h, "a new preview", |h| {
+        h.query_by_label_contains("1 profiles will be added").is_some()
+    });
+    assert_eq!(config(&w), edited, "the edited file was written");
+    click(&mut h, "Add to the AWS config file");
+    step_until(&mut h, "the write", |h| h.query_by_label_contains("Added 1 profiles to").is_some());
+    let text = config(&w);
+    assert!(text.starts_with(&edited), "{text}");
+    assert!(text.contains("[profile Dev-ReadOnly]") && !text.contains("Prod-EU-Admin"), "{text}");
+}

@@ -35,7 +35,7 @@ pub struct Pace {
 impl Default for Pace {
     fn default() -> Self {
         Pace {
-            parallel: 4,
+            parallel: 8,
             first_wait: Duration::from_millis(250),
             longest_wait: Duration::from_secs(8),
             tries: 8,
