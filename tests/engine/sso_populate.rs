@@ -418,3 +418,32 @@ fn escher_sso_says_what_cannot_be_done() {
     assert!(err.contains("$ aws sso login --profile me"), "{err}");
     assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), OLD_CONFIG);
 }
+
+#[test]
+fn a_write_that_would_read_differently_is_refused() {
+    use escher::aws::profile_name::ProfileName;
+    use escher::aws::sso_populate::render::{MARKER, NewProfile};
+    let aws = portal();
+    let home = home();
+    let env = home.env(&aws.url);
+    let sign_in = sign_in_of(&discover(&env), "me").unwrap();
+    // A name already in the file: appending would merge into it.
+    let taken = NewProfile {
+        name: ProfileName::parse("Dev-ReadOnly").unwrap(),
+        account_id: "222222222222".into(),
+        role_name: "ReadOnly".into(),
+        region: None,
+    };
+    let err = append::plan(write::read(&env).unwrap(), &sign_in, vec![taken], SystemTime::now()).unwrap_err();
+    assert!(err.to_string().contains("profile Dev-ReadOnly would read differently"), "{err}");
+    // The user gave a section Escher added a second half of their own:
+    // removing Escher's would change the profile, so nothing is removed.
+    let text = format!(
+        "{OLD_CONFIG}\n\n{MARKER}T from sso-session corp\n[profile p1]\nsso_session = corp\n\n[profile p1]\noutput = json\n"
+    );
+    std::fs::write(config_path(&home), &text).unwrap();
+    let err = remove::plan(write::read(&env).unwrap(), &sign_in).unwrap_err();
+    assert!(matches!(err, WriteError::WouldChange { .. }), "{err:?}");
+    assert!(err.to_string().contains("another section named profile p1 would remain"), "{err}");
+    assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), text);
+}
