@@ -170,7 +170,12 @@ fn sso_accounts(c: &mut Criterion) {
         let files = discover(&env);
         let sign_in = sign_in_of(&files, "me").unwrap();
         let reach = rt
-            .block_on(list::list(&env, &sign_in, conns.http_client(), &list::Pace::default()))
+            .block_on(list::list(
+                &env,
+                &sign_in,
+                conns.http_client(),
+                &list::Pace::default(),
+            ))
             .unwrap();
         rows(&sign_in, reach, &files)
     };
@@ -183,5 +188,12 @@ fn sso_accounts(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, discovery, diagnosis, check_round_trip, batch, sso_accounts);
+criterion_group!(
+    benches,
+    discovery,
+    diagnosis,
+    check_round_trip,
+    batch,
+    sso_accounts
+);
 criterion_main!(benches);

@@ -119,7 +119,10 @@ mod tests {
         std::fs::write(&path, "old").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         let keep = std::fs::metadata(&path).unwrap().permissions();
-        prepare_with(&path, b"new", Some(keep)).unwrap().commit().unwrap();
+        prepare_with(&path, b"new", Some(keep))
+            .unwrap()
+            .commit()
+            .unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");

@@ -8,7 +8,9 @@ use crate::aws::profiles::{Discovery, discover};
 use crate::aws::sso_populate::list::{ListError, Pace, list};
 use crate::aws::sso_populate::naming::{DEFAULT_TEMPLATE, Proposed, Template, propose};
 use crate::aws::sso_populate::render::region_problem;
-use crate::aws::sso_populate::{Row, SignIn, append, remove, rows, sign_in_of, taken_names, to_add, write};
+use crate::aws::sso_populate::{
+    Row, SignIn, append, remove, rows, sign_in_of, taken_names, to_add, write,
+};
 use serde_json::{Value, json};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -22,7 +24,9 @@ fn fail(lines: Vec<String>, code: u8) -> Outcome {
 /// Text from the portal as a terminal may show it: control characters
 /// (line breaks, escape sequences) become `�`.
 pub fn printable(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
 }
 
 struct Listed {
@@ -33,7 +37,8 @@ struct Listed {
 
 fn listed(env: &AwsEnv, profile: &str) -> Result<Listed, Outcome> {
     let files = discover(env);
-    let sign_in = sign_in_of(&files, profile).map_err(|why| fail(vec![format!("escher: {why}")], 1))?;
+    let sign_in =
+        sign_in_of(&files, profile).map_err(|why| fail(vec![format!("escher: {why}")], 1))?;
     let runtime = crate::background::new_runtime()
         .map_err(|e| fail(vec![format!("escher: could not start: {e}")], 1))?;
     let http = Connections::default().http_client();
@@ -41,7 +46,11 @@ fn listed(env: &AwsEnv, profile: &str) -> Result<Listed, Outcome> {
         .block_on(list(env, &sign_in, http, &Pace::default()))
         .map_err(|e| fail(list_error(&e), 1))?;
     let rows = rows(&sign_in, reach, &files);
-    Ok(Listed { files, sign_in, rows })
+    Ok(Listed {
+        files,
+        sign_in,
+        rows,
+    })
 }
 
 fn list_error(e: &ListError) -> Vec<String> {
@@ -130,11 +139,26 @@ pub fn add(env: &AwsEnv, args: &AddArgs) -> Outcome {
         Err(o) => return o,
     };
     let names = names(&l, &template);
-    let region = args.region.clone().or(l.sign_in.region.clone()).unwrap_or_default();
+    let region = args
+        .region
+        .clone()
+        .or(l.sign_in.region.clone())
+        .unwrap_or_default();
     let profiles = to_add(&l.rows, &names, |_| true, &region);
-    let mut notes: Vec<String> = names.iter().flatten().filter_map(|p| p.note.clone()).map(|n| format!("escher: {n}")).collect();
+    let mut notes: Vec<String> = names
+        .iter()
+        .flatten()
+        .filter_map(|p| p.note.clone())
+        .map(|n| format!("escher: {n}"))
+        .collect();
     notes.extend(l.rows.iter().filter_map(|r| {
-        r.problem.as_ref().map(|why| format!("escher: {} {} left out: {why}", r.reach.account_id, printable(&r.reach.role_name)))
+        r.problem.as_ref().map(|why| {
+            format!(
+                "escher: {} {} left out: {why}",
+                r.reach.account_id,
+                printable(&r.reach.role_name)
+            )
+        })
     }));
     if profiles.is_empty() {
         notes.push(format!(
@@ -154,7 +178,10 @@ pub fn add(env: &AwsEnv, args: &AddArgs) -> Outcome {
     let count = plan.profiles.len();
     let path = plan.snapshot.path.display().to_string();
     if args.dry_run {
-        let out = format!("{count} profiles would be added to the end of {path}:\n{}", plan.text);
+        let out = format!(
+            "{count} profiles would be added to the end of {path}:\n{}",
+            plan.text
+        );
         return (out, notes, ExitCode::SUCCESS);
     }
     match plan.apply(SystemTime::now()) {
@@ -164,7 +191,10 @@ pub fn add(env: &AwsEnv, args: &AddArgs) -> Outcome {
                 w.backup.display()
             );
             for p in &plan.profiles {
-                out.push_str(&format!("  {}  {}  {}\n", p.name, p.account_id, p.role_name));
+                out.push_str(&format!(
+                    "  {}  {}  {}\n",
+                    p.name, p.account_id, p.role_name
+                ));
             }
             (out, notes, ExitCode::SUCCESS)
         }
@@ -187,13 +217,18 @@ pub fn remove(env: &AwsEnv, profile: &str, dry_run: bool) -> Outcome {
     let count = plan.sections.len();
     if count == 0 {
         return fail(
-            vec![format!("escher: nothing to remove: {path} has no profiles Escher added from the sign-in of {profile}")],
+            vec![format!(
+                "escher: nothing to remove: {path} has no profiles Escher added from the sign-in of {profile}"
+            )],
             1,
         );
     }
     if dry_run {
         return (
-            format!("{count} profiles Escher added would be removed from {path}:\n{}", plan.text()),
+            format!(
+                "{count} profiles Escher added would be removed from {path}:\n{}",
+                plan.text()
+            ),
             Vec::new(),
             ExitCode::SUCCESS,
         );

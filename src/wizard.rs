@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 pub mod azure;
-pub mod sso_accounts;
 mod lookup;
+pub mod sso_accounts;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {

@@ -17,9 +17,9 @@ mod idle;
 mod profiles;
 #[path = "ui/settings_pane.rs"]
 mod settings_pane;
-#[path = "ui/sso_accounts.rs"]
-mod sso_accounts;
 #[path = "ui/snapshots.rs"]
 mod snapshots;
+#[path = "ui/sso_accounts.rs"]
+mod sso_accounts;
 #[path = "ui/wizard.rs"]
 mod wizard;

@@ -526,7 +526,8 @@ impl EscherApp {
     fn open_sso_accounts(&mut self, ui: &Ui, source: &str) {
         let (runtime, conns) = self.background.runtime();
         let env = self.background.aws_env.clone();
-        let flow = crate::wizard::sso_accounts::Flow::open(source, env, runtime, conns, Self::wake(ui));
+        let flow =
+            crate::wizard::sso_accounts::Flow::open(source, env, runtime, conns, Self::wake(ui));
         self.sso_accounts = Some(flow);
     }
 
@@ -534,7 +535,9 @@ impl EscherApp {
         use super::sso_accounts::Action as A;
         let wake = Self::wake(ui);
         let copied = self.copied_key().map(str::to_owned);
-        let Some(flow) = self.sso_accounts.as_mut() else { return };
+        let Some(flow) = self.sso_accounts.as_mut() else {
+            return;
+        };
         let added = flow.poll(&wake);
         if !added.is_empty() {
             // Connected in Escher and verified in one batch, like Re-check all.
@@ -548,7 +551,9 @@ impl EscherApp {
         let action = egui::Window::new("Add more accounts from this sign-in")
             .open(&mut open)
             .default_width(820.0)
-            .show(ui.ctx(), |ui| super::sso_accounts::show(ui, flow, copied.as_deref()))
+            .show(ui.ctx(), |ui| {
+                super::sso_accounts::show(ui, flow, copied.as_deref())
+            })
             .and_then(|r| r.inner)
             .flatten();
         match action {

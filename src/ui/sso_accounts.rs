@@ -68,14 +68,21 @@ fn set(action: &mut Option<Action>, new: Option<Action>) {
 fn failure(ui: &mut Ui, f: &ListFailure, copied: Option<&str>) -> Option<Action> {
     let mut action = None;
     match f {
-        ListFailure::SignIn { title, fix, command } => {
+        ListFailure::SignIn {
+            title,
+            fix,
+            command,
+        } => {
             outcome_note(ui, false, title);
             ui.label(fix.as_str());
             if let Some(cmd) = command {
                 ui.horizontal(|ui| {
                     code(ui, cmd, true);
                     if button_named(ui, true, "Copy", "Copy the sign-in command").clicked() {
-                        action = Some(Action::Copy { key: "sso-sign-in".into(), text: cmd.clone() });
+                        action = Some(Action::Copy {
+                            key: "sso-sign-in".into(),
+                            text: cmd.clone(),
+                        });
                     }
                     if copied == Some("sso-sign-in") {
                         ui.label("Copied");
@@ -109,7 +116,12 @@ fn choose(ui: &mut Ui, flow: &mut Flow) -> Option<Action> {
             .weak()
             .small(),
     );
-    if let Some(e) = flow.names().is_empty().then(|| flow.template_error.clone()).flatten() {
+    if let Some(e) = flow
+        .names()
+        .is_empty()
+        .then(|| flow.template_error.clone())
+        .flatten()
+    {
         outcome_note(ui, false, &e);
     }
     ui.horizontal(|ui| {
@@ -120,12 +132,21 @@ fn choose(ui: &mut Ui, flow: &mut Flow) -> Option<Action> {
         if ui.button("Select none").clicked() {
             flow.select_visible(false);
         }
-        ui.label(format!("{} of {} chosen", flow.chosen_count(), flow.rows().len()));
+        ui.label(format!(
+            "{} of {} chosen",
+            flow.chosen_count(),
+            flow.rows().len()
+        ));
     });
     rows(ui, flow);
     let blocker = flow.preview_blocker();
     ui.horizontal(|ui| {
-        let preview = button_named(ui, blocker.is_none() && flow.busy.is_none(), "Preview", "Preview");
+        let preview = button_named(
+            ui,
+            blocker.is_none() && flow.busy.is_none(),
+            "Preview",
+            "Preview",
+        );
         if preview.clicked() {
             action = Some(Action::Preview);
         }
@@ -150,14 +171,21 @@ fn rows(ui: &mut Ui, flow: &mut Flow) {
         .auto_shrink([false, true])
         .show_rows(ui, ROW_HEIGHT, visible.len(), |ui, range| {
             for &i in &visible[range] {
-                let Some(row) = flow.rows().get(i).cloned() else { continue };
+                let Some(row) = flow.rows().get(i).cloned() else {
+                    continue;
+                };
                 let can = flow.can_add(i);
                 let account = printable(&row.reach.account_name);
                 ui.horizontal(|ui| {
                     let mut on = flow.chosen.get(i).copied().unwrap_or(false) && can;
-                    let name = format!("Add {account} {} {}", row.reach.account_id, row.reach.role_name);
+                    let name = format!(
+                        "Add {account} {} {}",
+                        row.reach.account_id, row.reach.role_name
+                    );
                     let check = ui.add_enabled(can, egui::Checkbox::without_text(&mut on));
-                    check.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, can, on, &name));
+                    check.widget_info(|| {
+                        egui::WidgetInfo::selected(egui::Role::CheckBox, can, on, &name)
+                    });
                     if check.changed()
                         && let Some(c) = flow.chosen.get_mut(i)
                     {
@@ -165,7 +193,10 @@ fn rows(ui: &mut Ui, flow: &mut Flow) {
                     }
                     ui.add_sized([200.0, ROW_HEIGHT], egui::Label::new(account).truncate());
                     ui.label(RichText::new(&row.reach.account_id).monospace());
-                    ui.add_sized([140.0, ROW_HEIGHT], egui::Label::new(row.reach.role_name.as_str()).truncate());
+                    ui.add_sized(
+                        [140.0, ROW_HEIGHT],
+                        egui::Label::new(row.reach.role_name.as_str()).truncate(),
+                    );
                     match (&row.existing, names.get(i).cloned().flatten(), &row.problem) {
                         (Some(e), _, _) => {
                             ui.label(RichText::new(format!("already in your files as {e}")).weak());
@@ -188,7 +219,9 @@ fn rows(ui: &mut Ui, flow: &mut Flow) {
 
 fn preview(ui: &mut Ui, flow: &Flow, copied: Option<&str>) -> Option<Action> {
     let mut action = None;
-    let Some(plan) = &flow.preview else { return None };
+    let Some(plan) = &flow.preview else {
+        return None;
+    };
     let path = plan.snapshot.path.display().to_string();
     ui.label(
         RichText::new(format!(
@@ -200,7 +233,9 @@ fn preview(ui: &mut Ui, flow: &Flow, copied: Option<&str>) -> Option<Action> {
     egui::ScrollArea::vertical()
         .max_height(260.0)
         .id_salt("sso-preview")
-        .show(ui, |ui| code(ui, plan.text.trim_start_matches(['\r', '\n']), true));
+        .show(ui, |ui| {
+            code(ui, plan.text.trim_start_matches(['\r', '\n']), true)
+        });
     ui.horizontal(|ui| {
         let writing = flow.busy == Some(Busy::Writing);
         let add = format!("Add to {}", file_label(&path));
@@ -210,10 +245,19 @@ fn preview(ui: &mut Ui, flow: &Flow, copied: Option<&str>) -> Option<Action> {
         if writing {
             ui.spinner();
         }
-        if button_named(ui, true, "Copy", "Copy the profiles and the aws configure set commands").clicked()
+        if button_named(
+            ui,
+            true,
+            "Copy",
+            "Copy the profiles and the aws configure set commands",
+        )
+        .clicked()
             && let Some(text) = flow.copy_text()
         {
-            action = Some(Action::Copy { key: "sso-preview".into(), text });
+            action = Some(Action::Copy {
+                key: "sso-preview".into(),
+                text,
+            });
         }
         if copied == Some("sso-preview") {
             ui.label("Copied");
@@ -227,10 +271,14 @@ fn preview(ui: &mut Ui, flow: &Flow, copied: Option<&str>) -> Option<Action> {
 
 fn removal(ui: &mut Ui, flow: &Flow) -> Option<Action> {
     let mut action = None;
-    let Some(plan) = &flow.removal else { return None };
+    let Some(plan) = &flow.removal else {
+        return None;
+    };
     let path = plan.snapshot.path.display().to_string();
     if plan.sections.is_empty() {
-        ui.label(format!("{path} has no profiles Escher added from this sign-in."));
+        ui.label(format!(
+            "{path} has no profiles Escher added from this sign-in."
+        ));
     } else {
         ui.label(
             RichText::new(format!(
@@ -242,11 +290,20 @@ fn removal(ui: &mut Ui, flow: &Flow) -> Option<Action> {
         egui::ScrollArea::vertical()
             .max_height(260.0)
             .id_salt("sso-removal")
-            .show(ui, |ui| code(ui, plan.text().trim_start_matches(['\r', '\n']), true));
+            .show(ui, |ui| {
+                code(ui, plan.text().trim_start_matches(['\r', '\n']), true)
+            });
     }
     ui.horizontal(|ui| {
         let busy = flow.busy == Some(Busy::Removing);
-        if button_named(ui, !busy && !plan.sections.is_empty(), "Remove them", "Remove them").clicked() {
+        if button_named(
+            ui,
+            !busy && !plan.sections.is_empty(),
+            "Remove them",
+            "Remove them",
+        )
+        .clicked()
+        {
             action = Some(Action::Remove);
         }
         if ui.button("Back to the list").clicked() {

@@ -28,7 +28,7 @@ pub struct Listing {
 }
 
 enum Msg {
-    Listed(Result<Listing, ListFailure>),
+    Listed(Result<Box<Listing>, ListFailure>),
     Previewed(Result<AppendPlan, WriteError>),
     Wrote(Result<Written, WriteError>),
     RemovalPreviewed(Result<RemovePlan, WriteError>),
@@ -82,7 +82,13 @@ pub struct Flow {
 
 impl Flow {
     /// Open the flow for the sign-in of `source` and start listing.
-    pub fn open(source: &str, env: AwsEnv, runtime: Handle, conns: Arc<Connections>, wake: Wake) -> Self {
+    pub fn open(
+        source: &str,
+        env: AwsEnv,
+        runtime: Handle,
+        conns: Arc<Connections>,
+        wake: Wake,
+    ) -> Self {
         let (tx, rx) = channel();
         let mut flow = Flow {
             source: source.to_owned(),
@@ -128,15 +134,17 @@ impl Flow {
             let read_env = env.clone();
             let files = tokio::task::spawn_blocking(move || discover(&read_env)).await;
             let result = match files {
-                Err(e) => Err(ListFailure::Other(format!("reading the AWS files stopped: {e}"))),
+                Err(e) => Err(ListFailure::Other(format!(
+                    "reading the AWS files stopped: {e}"
+                ))),
                 Ok(files) => match sign_in_of(&files, &source) {
                     Err(why) => Err(ListFailure::Other(why)),
                     Ok(sign_in) => match list(&env, &sign_in, http, &Pace::default()).await {
-                        Ok(reach) => Ok(Listing {
+                        Ok(reach) => Ok(Box::new(Listing {
                             rows: rows(&sign_in, reach, &files),
                             files,
                             sign_in,
-                        }),
+                        })),
                         Err(ListError::SignIn(d)) => Err(ListFailure::SignIn {
                             title: d.title,
                             fix: d.fix,
@@ -164,21 +172,29 @@ impl Flow {
                         .rows()
                         .iter()
                         .zip(&self.chosen)
-                        .map(|(r, on)| ((r.reach.account_id.as_str(), r.reach.role_name.as_str()), *on))
+                        .map(|(r, on)| {
+                            (
+                                (r.reach.account_id.as_str(), r.reach.role_name.as_str()),
+                                *on,
+                            )
+                        })
                         .collect();
                     let chosen = l
                         .rows
                         .iter()
                         .map(|r| {
                             let key = (r.reach.account_id.as_str(), r.reach.role_name.as_str());
-                            before.get(&key).copied().unwrap_or(r.existing.is_none() && r.problem.is_none())
+                            before
+                                .get(&key)
+                                .copied()
+                                .unwrap_or(r.existing.is_none() && r.problem.is_none())
                         })
                         .collect();
                     self.chosen = chosen;
                     if self.region.is_empty() {
                         self.region = l.sign_in.region.clone().unwrap_or_default();
                     }
-                    self.listing = Some(l);
+                    self.listing = Some(*l);
                     self.names_for = None;
                     if std::mem::take(&mut self.repreview) {
                         self.start_preview(wake.clone());
@@ -256,7 +272,10 @@ impl Flow {
     }
 
     pub fn rows(&self) -> &[Row] {
-        self.listing.as_ref().map(|l| l.rows.as_slice()).unwrap_or_default()
+        self.listing
+            .as_ref()
+            .map(|l| l.rows.as_slice())
+            .unwrap_or_default()
     }
 
     /// Rows matching the search box (account name, id or role).
@@ -276,7 +295,9 @@ impl Flow {
     }
 
     pub fn can_add(&self, i: usize) -> bool {
-        self.rows().get(i).is_some_and(|r| r.existing.is_none() && r.problem.is_none())
+        self.rows()
+            .get(i)
+            .is_some_and(|r| r.existing.is_none() && r.problem.is_none())
     }
 
     /// Select all or none of the rows in view.
@@ -289,7 +310,9 @@ impl Flow {
     }
 
     pub fn chosen_count(&self) -> usize {
-        (0..self.chosen.len()).filter(|i| self.chosen[*i] && self.can_add(*i)).count()
+        (0..self.chosen.len())
+            .filter(|i| self.chosen[*i] && self.can_add(*i))
+            .count()
     }
 
     /// Why Preview cannot be made now, if it cannot.
@@ -298,17 +321,26 @@ impl Flow {
         if let Some(e) = &self.template_error {
             return Some(e.clone());
         }
-        if let Some(e) = region_problem(self.region.trim()).filter(|_| !self.region.trim().is_empty()) {
+        if let Some(e) =
+            region_problem(self.region.trim()).filter(|_| !self.region.trim().is_empty())
+        {
             return Some(e);
         }
         (self.chosen_count() == 0).then(|| "Pick at least one account and role to add.".into())
     }
 
-    fn chosen_profiles(&mut self) -> Option<(SignIn, Vec<crate::aws::sso_populate::render::NewProfile>)> {
+    fn chosen_profiles(
+        &mut self,
+    ) -> Option<(SignIn, Vec<crate::aws::sso_populate::render::NewProfile>)> {
         self.names();
         let l = self.listing.as_ref()?;
         let chosen = self.chosen.clone();
-        let profiles = to_add(&l.rows, &self.names, |i| chosen.get(i).copied().unwrap_or(false), &self.region);
+        let profiles = to_add(
+            &l.rows,
+            &self.names,
+            |i| chosen.get(i).copied().unwrap_or(false),
+            &self.region,
+        );
         Some((l.sign_in.clone(), profiles))
     }
 
@@ -317,12 +349,15 @@ impl Flow {
         if self.busy.is_some() || self.preview_blocker().is_some() {
             return;
         }
-        let Some((sign_in, profiles)) = self.chosen_profiles() else { return };
+        let Some((sign_in, profiles)) = self.chosen_profiles() else {
+            return;
+        };
         self.busy = Some(Busy::Previewing);
         self.outcome = None;
         let (env, tx) = (self.env.clone(), self.tx.clone());
         self.runtime.spawn_blocking(move || {
-            let plan = write::read(&env).and_then(|s| append::plan(s, &sign_in, profiles, SystemTime::now()));
+            let plan = write::read(&env)
+                .and_then(|s| append::plan(s, &sign_in, profiles, SystemTime::now()));
             let _ = tx.send(Msg::Previewed(plan));
             wake();
         });
@@ -330,7 +365,9 @@ impl Flow {
 
     /// Write the previewed text (only if the file is still as previewed).
     pub fn start_add(&mut self, wake: Wake) {
-        let (Some(plan), None) = (self.preview.clone(), self.busy) else { return };
+        let (Some(plan), None) = (self.preview.clone(), self.busy) else {
+            return;
+        };
         self.busy = Some(Busy::Writing);
         let tx = self.tx.clone();
         self.runtime.spawn_blocking(move || {
@@ -352,18 +389,24 @@ impl Flow {
     }
 
     pub fn start_removal_preview(&mut self, wake: Wake) {
-        let (Some(l), None) = (&self.listing, self.busy) else { return };
+        let (Some(l), None) = (&self.listing, self.busy) else {
+            return;
+        };
         let (env, tx, sign_in) = (self.env.clone(), self.tx.clone(), l.sign_in.clone());
         self.busy = Some(Busy::Previewing);
         self.outcome = None;
         self.runtime.spawn_blocking(move || {
-            let _ = tx.send(Msg::RemovalPreviewed(write::read(&env).and_then(|s| remove::plan(s, &sign_in))));
+            let _ = tx.send(Msg::RemovalPreviewed(
+                write::read(&env).and_then(|s| remove::plan(s, &sign_in)),
+            ));
             wake();
         });
     }
 
     pub fn start_removal(&mut self, wake: Wake) {
-        let (Some(plan), None) = (self.removal.clone(), self.busy) else { return };
+        let (Some(plan), None) = (self.removal.clone(), self.busy) else {
+            return;
+        };
         self.busy = Some(Busy::Removing);
         let tx = self.tx.clone();
         self.runtime.spawn_blocking(move || {

@@ -619,7 +619,9 @@ fn sso_oidc_refresh(req: &Request, state: &Mutex<State>) -> (u16, &'static str, 
 fn sso_assignments(req: &Request, state: &Mutex<State>) -> (u16, &'static str, String) {
     let mut s = state.lock().unwrap();
     s.listing_calls += 1;
-    if s.throttle_every.is_some_and(|n| s.listing_calls % n == 0) {
+    if s.throttle_every
+        .is_some_and(|n| s.listing_calls.is_multiple_of(n))
+    {
         s.throttled_calls += 1;
         return (
             429,

@@ -9,7 +9,7 @@ use escher::aws::profiles::discover;
 use escher::aws::sso_populate::list::{ListError, Pace, list};
 use escher::aws::sso_populate::naming::{DEFAULT_TEMPLATE, Template, propose};
 use escher::aws::sso_populate::write::{self, WriteError};
-use escher::aws::sso_populate::{append, remove, rows, sign_in_of, taken_names, to_add, Row};
+use escher::aws::sso_populate::{Row, append, remove, rows, sign_in_of, taken_names, to_add};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -76,7 +76,10 @@ fn config_path(home: &Home) -> std::path::PathBuf {
 /// regions). `None` when botocore is not installed outside CI.
 fn botocore(config: &Path) -> Option<Value> {
     let python = std::env::var("ESCHER_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/botocore/profiles.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/botocore/profiles.py"
+    );
     let out = Command::new(&python)
         .arg(script)
         .env_clear()
@@ -154,10 +157,21 @@ fn add_all(home: &Home, aws: &FakeAws, region: &str) -> append::Written {
     let env = home.env(&aws.url);
     let files = discover(&env);
     let rows = listed(home, aws).unwrap();
-    let names = propose(&rows, &Template::parse(DEFAULT_TEMPLATE).unwrap(), "", &taken_names(&files));
+    let names = propose(
+        &rows,
+        &Template::parse(DEFAULT_TEMPLATE).unwrap(),
+        "",
+        &taken_names(&files),
+    );
     let profiles = to_add(&rows, &names, |_| true, region);
     let sign_in = sign_in_of(&files, "me").unwrap();
-    let plan = append::plan(write::read(&env).unwrap(), &sign_in, profiles, SystemTime::now()).unwrap();
+    let plan = append::plan(
+        write::read(&env).unwrap(),
+        &sign_in,
+        profiles,
+        SystemTime::now(),
+    )
+    .unwrap();
     plan.apply(SystemTime::now()).unwrap()
 }
 
@@ -167,16 +181,37 @@ fn added_profiles_read_back_as_chosen_and_old_ones_as_before() {
     let home = home();
     let before_boto = botocore(&config_path(&home));
     let written = add_all(&home, &aws, "eu-west-1");
-    assert_eq!(written.names, ["Dev-ReadOnly-2", "Lab-test-touch-/tmp/pwned-id-q-dq-profile-evil-Audit", "Prod-EU-Admin"]);
+    assert_eq!(
+        written.names,
+        [
+            "Dev-ReadOnly-2",
+            "Lab-test-touch-/tmp/pwned-id-q-dq-profile-evil-Audit",
+            "Prod-EU-Admin"
+        ]
+    );
     let text = std::fs::read_to_string(config_path(&home)).unwrap();
-    assert!(text.starts_with(OLD_CONFIG), "the old bytes are not kept at the top");
-    assert_eq!(std::fs::read_to_string(&written.backup).unwrap(), OLD_CONFIG);
     assert!(
-        written.backup.file_name().unwrap().to_string_lossy().starts_with("config.escher-backup-"),
+        text.starts_with(OLD_CONFIG),
+        "the old bytes are not kept at the top"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&written.backup).unwrap(),
+        OLD_CONFIG
+    );
+    assert!(
+        written
+            .backup
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("config.escher-backup-"),
         "{}",
         written.backup.display()
     );
-    assert!(!text.contains("pwned)"), "the account name itself reached the file");
+    assert!(
+        !text.contains("pwned)"),
+        "the account name itself reached the file"
+    );
 
     // aws-config: every new profile as chosen, every old one as before.
     let old = write::parse(OLD_CONFIG).unwrap();
@@ -184,11 +219,17 @@ fn added_profiles_read_back_as_chosen_and_old_ones_as_before() {
     write::same_except(&old, &new, &[]).unwrap();
     let expect = [
         ("Dev-ReadOnly-2", "222222222222", "ReadOnly"),
-        ("Lab-test-touch-/tmp/pwned-id-q-dq-profile-evil-Audit", "333333333333", "Audit"),
+        (
+            "Lab-test-touch-/tmp/pwned-id-q-dq-profile-evil-Audit",
+            "333333333333",
+            "Audit",
+        ),
         ("Prod-EU-Admin", "111111111111", "Admin"),
     ];
     for (name, account, role) in expect {
-        let p = new.get_profile(name).unwrap_or_else(|| panic!("{name} is not read"));
+        let p = new
+            .get_profile(name)
+            .unwrap_or_else(|| panic!("{name} is not read"));
         assert_eq!(p.get("sso_account_id"), Some(account));
         assert_eq!(p.get("sso_role_name"), Some(role));
         assert_eq!(p.get("sso_session"), Some("corp"));
@@ -203,7 +244,10 @@ fn added_profiles_read_back_as_chosen_and_old_ones_as_before() {
         return;
     };
     for (name, keys) in before["profiles"].as_object().unwrap() {
-        assert_eq!(&after["profiles"][name], keys, "{name} reads differently for botocore");
+        assert_eq!(
+            &after["profiles"][name], keys,
+            "{name} reads differently for botocore"
+        );
         assert_eq!(after["regions"][name], before["regions"][name]);
     }
     assert_eq!(after["sso_sessions"], before["sso_sessions"]);
@@ -228,11 +272,22 @@ fn the_written_file_keeps_its_permissions_and_a_symlink_stays_a_link() {
     std::os::unix::fs::symlink(&real, config_path(&home)).unwrap();
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
     let written = add_all(&home, &aws, "");
-    assert!(std::fs::symlink_metadata(config_path(&home)).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(config_path(&home))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(written.path, real.canonicalize().unwrap());
-    assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let text = std::fs::read_to_string(&real).unwrap();
-    assert!(!text.contains("\nregion = \n"), "an empty region was written");
+    assert!(
+        !text.contains("\nregion = \n"),
+        "an empty region was written"
+    );
 }
 
 #[test]
@@ -242,7 +297,12 @@ fn a_file_changed_after_the_preview_is_not_written() {
     let env = home.env(&aws.url);
     let files = discover(&env);
     let rows = listed(&home, &aws).unwrap();
-    let names = propose(&rows, &Template::parse(DEFAULT_TEMPLATE).unwrap(), "", &taken_names(&files));
+    let names = propose(
+        &rows,
+        &Template::parse(DEFAULT_TEMPLATE).unwrap(),
+        "",
+        &taken_names(&files),
+    );
     let sign_in = sign_in_of(&files, "me").unwrap();
     let plan = append::plan(
         write::read(&env).unwrap(),
@@ -257,8 +317,15 @@ fn a_file_changed_after_the_preview_is_not_written() {
     let before = home.snapshot();
     let err = plan.apply(SystemTime::now()).unwrap_err();
     assert!(matches!(err, WriteError::Changed { .. }), "{err:?}");
-    assert!(err.to_string().contains("changed after the preview"), "{err}");
-    assert_eq!(home.snapshot(), before, "something was written (or backed up)");
+    assert!(
+        err.to_string().contains("changed after the preview"),
+        "{err}"
+    );
+    assert_eq!(
+        home.snapshot(),
+        before,
+        "something was written (or backed up)"
+    );
 }
 
 #[test]
@@ -270,7 +337,8 @@ fn remove_takes_out_only_what_escher_added_and_restores_the_file() {
     let mut text = std::fs::read_to_string(config_path(&home)).unwrap();
     text.push_str("\n# a note of mine\n[profile later]\nregion = sa-east-1\n");
     std::fs::write(config_path(&home), &text).unwrap();
-    let expected = format!("{OLD_CONFIG}\n\n# a note of mine\n[profile later]\nregion = sa-east-1\n");
+    let expected =
+        format!("{OLD_CONFIG}\n\n# a note of mine\n[profile later]\nregion = sa-east-1\n");
 
     let env = home.env(&aws.url);
     let sign_in = sign_in_of(&discover(&env), "me").unwrap();
@@ -308,7 +376,10 @@ fn hostile_names_reach_the_shell_only_quoted() {
     let names = propose(&rows, &t, "o'rg $(x) ", &taken_names(&files));
     let profiles = to_add(&rows, &names, |_| true, "eu-west-1");
     let sign_in = sign_in_of(&files, "me").unwrap();
-    for (cmd, p) in configure_commands(&sign_in, &profiles).iter().zip(profiles.iter().flat_map(|p| [p; 4])) {
+    for (cmd, p) in configure_commands(&sign_in, &profiles)
+        .iter()
+        .zip(profiles.iter().flat_map(|p| [p; 4]))
+    {
         // A real shell, with `aws` a function printing each argument.
         let out = Command::new("sh")
             .arg("-c")
@@ -319,7 +390,11 @@ fn hostile_names_reach_the_shell_only_quoted() {
         let argv = String::from_utf8(out.stdout).unwrap();
         let words: Vec<&str> = argv.lines().collect();
         assert_eq!(words[0..2], ["configure", "set"], "{cmd}");
-        assert_eq!(words[words.len() - 2..], ["--profile", p.name.as_str()], "{cmd}");
+        assert_eq!(
+            words[words.len() - 2..],
+            ["--profile", p.name.as_str()],
+            "{cmd}"
+        );
         assert_eq!(words.len(), 6, "{cmd} split into {words:?}");
     }
     assert!(!home.path().join("tmp").exists() && !Path::new("/tmp/pwned").exists());
@@ -360,40 +435,79 @@ fn escher_sso_accounts_lists_what_the_sign_in_reaches() {
     assert_eq!(rows[1]["account_name"], HOSTILE);
     let o = escher(&home, &aws, &["sso", "accounts", "me"]);
     let out = text(&o.stdout);
-    assert_eq!(out.lines().count(), 4, "a line break from the portal reached the terminal: {out}");
-    assert!(out.contains("111111111111  ReadOnly  Prod (EU)  already me"), "{out}");
+    assert_eq!(
+        out.lines().count(),
+        4,
+        "a line break from the portal reached the terminal: {out}"
+    );
+    assert!(
+        out.contains("111111111111  ReadOnly  Prod (EU)  already me"),
+        "{out}"
+    );
 }
 
 #[test]
 fn escher_sso_add_previews_appends_and_remove_undoes_it() {
     let aws = portal();
     let home = home();
-    let o = escher(&home, &aws, &["sso", "add", "me", "--dry-run", "--template", "org2-{account_id}-{role_name}"]);
+    let o = escher(
+        &home,
+        &aws,
+        &[
+            "sso",
+            "add",
+            "me",
+            "--dry-run",
+            "--template",
+            "org2-{account_id}-{role_name}",
+        ],
+    );
     assert!(o.status.success(), "{}", text(&o.stderr));
     let out = text(&o.stdout);
-    assert!(out.starts_with("3 profiles would be added to the end of "), "{out}");
+    assert!(
+        out.starts_with("3 profiles would be added to the end of "),
+        "{out}"
+    );
     assert!(out.contains("[profile org2-222222222222-ReadOnly]\nsso_session = corp\nsso_account_id = 222222222222\nsso_role_name = ReadOnly\nregion = eu-west-1\n"), "{out}");
-    assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), OLD_CONFIG, "a dry run wrote");
+    assert_eq!(
+        std::fs::read_to_string(config_path(&home)).unwrap(),
+        OLD_CONFIG,
+        "a dry run wrote"
+    );
 
-    let o = escher(&home, &aws, &["sso", "add", "me", "--region", "ap-northeast-1"]);
+    let o = escher(
+        &home,
+        &aws,
+        &["sso", "add", "me", "--region", "ap-northeast-1"],
+    );
     assert!(o.status.success(), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     assert!(out.starts_with("Added 3 profiles to "), "{out}");
     assert!(out.contains("config.escher-backup-"), "{out}");
-    assert!(out.contains("  Prod-EU-Admin  111111111111  Admin\n"), "{out}");
+    assert!(
+        out.contains("  Prod-EU-Admin  111111111111  Admin\n"),
+        "{out}"
+    );
     let written = std::fs::read_to_string(config_path(&home)).unwrap();
     assert!(written.contains("[profile Prod-EU-Admin]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nregion = ap-northeast-1\n"));
 
     let o = escher(&home, &aws, &["sso", "add", "me"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("nothing to add"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("nothing to add"),
+        "{}",
+        text(&o.stderr)
+    );
 
     let o = escher(&home, &aws, &["sso", "remove", "me", "--dry-run"]);
     assert!(o.status.success());
     assert!(text(&o.stdout).starts_with("3 profiles Escher added would be removed from "));
     let o = escher(&home, &aws, &["sso", "remove", "me"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), format!("{OLD_CONFIG}\n"));
+    assert_eq!(
+        std::fs::read_to_string(config_path(&home)).unwrap(),
+        format!("{OLD_CONFIG}\n")
+    );
     let o = escher(&home, &aws, &["sso", "remove", "me"]);
     assert_eq!(o.status.code(), Some(1));
 }
@@ -404,19 +518,30 @@ fn escher_sso_says_what_cannot_be_done() {
     let home = home();
     let o = escher(&home, &aws, &["sso", "add", "me", "--template", "{acount}"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("{acount} is not a placeholder"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("{acount} is not a placeholder"),
+        "{}",
+        text(&o.stderr)
+    );
     let o = escher(&home, &aws, &["sso", "add", "me", "--region", "eu west"]);
     assert_eq!(o.status.code(), Some(2));
     let o = escher(&home, &aws, &["sso", "accounts", "Dev-ReadOnly"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("Profile Dev-ReadOnly cannot be used: it has no credentials"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("Profile Dev-ReadOnly cannot be used: it has no credentials"),
+        "{}",
+        text(&o.stderr)
+    );
     home.sso_token("corp", "tok", -60);
     let o = escher(&home, &aws, &["sso", "add", "me"]);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
     assert!(err.contains("Your SSO session has expired"), "{err}");
     assert!(err.contains("$ aws sso login --profile me"), "{err}");
-    assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), OLD_CONFIG);
+    assert_eq!(
+        std::fs::read_to_string(config_path(&home)).unwrap(),
+        OLD_CONFIG
+    );
 }
 
 #[test]
@@ -434,8 +559,18 @@ fn a_write_that_would_read_differently_is_refused() {
         role_name: "ReadOnly".into(),
         region: None,
     };
-    let err = append::plan(write::read(&env).unwrap(), &sign_in, vec![taken], SystemTime::now()).unwrap_err();
-    assert!(err.to_string().contains("profile Dev-ReadOnly would read differently"), "{err}");
+    let err = append::plan(
+        write::read(&env).unwrap(),
+        &sign_in,
+        vec![taken],
+        SystemTime::now(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("profile Dev-ReadOnly would read differently"),
+        "{err}"
+    );
     // The user gave a section Escher added a second half of their own:
     // removing Escher's would change the profile, so nothing is removed.
     let text = format!(
@@ -444,6 +579,10 @@ fn a_write_that_would_read_differently_is_refused() {
     std::fs::write(config_path(&home), &text).unwrap();
     let err = remove::plan(write::read(&env).unwrap(), &sign_in).unwrap_err();
     assert!(matches!(err, WriteError::WouldChange { .. }), "{err:?}");
-    assert!(err.to_string().contains("another section named profile p1 would remain"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("another section named profile p1 would remain"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), text);
 }

@@ -42,7 +42,9 @@ fn add_every_account_of_a_sign_in_then_remove_them() {
     to_connect_aws(&mut h);
     type_name(&mut h, "me");
     click(&mut h, "Re-check");
-    step_until(&mut h, "the verdict", |h| h.query_by_label_contains("is verified").is_some());
+    step_until(&mut h, "the verdict", |h| {
+        h.query_by_label_contains("is verified").is_some()
+    });
 
     click(&mut h, "Add more accounts from this sign-in");
     step_until(&mut h, "the list", |h| {
@@ -50,22 +52,31 @@ fn add_every_account_of_a_sign_in_then_remove_them() {
     });
     settle(&mut h);
     assert!(h.query_by_label("already in your files as me").is_some());
-    assert!(h.query_by_label("Lab-test-id-q-Audit").is_some(), "the hostile name is not made safe");
+    assert!(
+        h.query_by_label("Lab-test-id-q-Audit").is_some(),
+        "the hostile name is not made safe"
+    );
     assert!(h.query_by_label("3 of 4 chosen").is_some());
     // The list (the preview would show a time and a temporary path).
     h.remove_cursor();
     settle(&mut h);
     h.snapshot_options(
         "sso_accounts_list",
-        &egui_kittest::SnapshotOptions::new().threshold(1.0).max_failed_pixels(400),
+        &egui_kittest::SnapshotOptions::new()
+            .threshold(1.0)
+            .max_failed_pixels(400),
     );
 
     // Search narrows the list; Select none / all act on what shows.
     h.get_by_role_and_label(Role::TextInput, "Search").focus();
     settle(&mut h);
-    h.get_by_role_and_label(Role::TextInput, "Search").type_text("dev");
+    h.get_by_role_and_label(Role::TextInput, "Search")
+        .type_text("dev");
     settle(&mut h);
-    assert!(h.query_by_label("Add Prod (EU) 111111111111 Admin").is_none());
+    assert!(
+        h.query_by_label("Add Prod (EU) 111111111111 Admin")
+            .is_none()
+    );
     click(&mut h, "Select none");
     settle(&mut h);
     assert!(h.query_by_label("2 of 4 chosen").is_some());
@@ -75,11 +86,15 @@ fn add_every_account_of_a_sign_in_then_remove_them() {
 
     // The region defaults to the profile's own, not the SSO region.
     let region = h.get_by_role_and_label(Role::TextInput, "Region");
-    assert_eq!(region.accesskit_node().value().as_deref(), Some("eu-west-1"));
+    assert_eq!(
+        region.accesskit_node().value().as_deref(),
+        Some("eu-west-1")
+    );
 
     click(&mut h, "Preview");
     step_until(&mut h, "the preview", |h| {
-        h.query_by_label_contains("3 profiles will be added to the end of").is_some()
+        h.query_by_label_contains("3 profiles will be added to the end of")
+            .is_some()
     });
     let preview = h.get_by_label_contains("[profile Prod-EU-Admin]");
     let node = preview.accesskit_node();
@@ -88,7 +103,9 @@ fn add_every_account_of_a_sign_in_then_remove_them() {
     assert_eq!(config(&w), CONFIG, "the preview wrote");
 
     click(&mut h, "Add to the AWS config file");
-    step_until(&mut h, "the write", |h| h.query_by_label_contains("Added 3 profiles to").is_some());
+    step_until(&mut h, "the write", |h| {
+        h.query_by_label_contains("Added 3 profiles to").is_some()
+    });
     assert!(config(&w).starts_with(CONFIG));
     // Verified in one batch and connected: Settings shows them switched on.
     step_until(&mut h, "the checks", |h| {
@@ -99,24 +116,36 @@ fn add_every_account_of_a_sign_in_then_remove_them() {
     settle(&mut h);
     click(&mut h, "Settings");
     step_until(&mut h, "the new profiles connected", |h| {
-        h.query_by_role_and_label(Role::CheckBox, "Use Prod-EU-Admin").is_some()
+        h.query_by_role_and_label(Role::CheckBox, "Use Prod-EU-Admin")
+            .is_some()
     });
     for name in ["Prod-EU-Admin", "Dev-ReadOnly", "Lab-test-id-q-Audit"] {
         let label = format!("Use {name}");
         let toggle = h.get_by_role_and_label(Role::CheckBox, &label);
-        assert_eq!(toggle.accesskit_node().toggled(), Some(Toggled::True), "{name}");
+        assert_eq!(
+            toggle.accesskit_node().toggled(),
+            Some(Toggled::True),
+            "{name}"
+        );
     }
 
     // Undo, from the SSO row in Settings.
     click(&mut h, "Add more accounts from the sign-in of me");
-    step_until(&mut h, "the list again", |h| h.query_by_label("already in your files as Dev-ReadOnly").is_some());
+    step_until(&mut h, "the list again", |h| {
+        h.query_by_label("already in your files as Dev-ReadOnly")
+            .is_some()
+    });
     settle(&mut h);
     click(&mut h, "Remove the profiles Escher added");
     step_until(&mut h, "the removal preview", |h| {
-        h.query_by_label_contains("These 3 profiles Escher added will be removed").is_some()
+        h.query_by_label_contains("These 3 profiles Escher added will be removed")
+            .is_some()
     });
     click(&mut h, "Remove them");
-    step_until(&mut h, "the removal", |h| h.query_by_label_contains("Removed 3 profiles Escher added").is_some());
+    step_until(&mut h, "the removal", |h| {
+        h.query_by_label_contains("Removed 3 profiles Escher added")
+            .is_some()
+    });
     assert_eq!(config(&w), format!("{CONFIG}"));
 }
 
@@ -127,10 +156,14 @@ fn an_expired_sign_in_shows_the_case_and_its_command() {
     to_connect_aws(&mut h);
     type_name(&mut h, "me");
     click(&mut h, "Re-check");
-    step_until(&mut h, "the verdict", |h| h.query_by_label_contains("is verified").is_some());
+    step_until(&mut h, "the verdict", |h| {
+        h.query_by_label_contains("is verified").is_some()
+    });
     w.home.sso_token("corp", "tok", -60);
     click(&mut h, "Add more accounts from this sign-in");
-    step_until(&mut h, "the failure", |h| h.query_by_label("Your SSO session has expired").is_some());
+    step_until(&mut h, "the failure", |h| {
+        h.query_by_label("Your SSO session has expired").is_some()
+    });
     // The wizard shows the command too; the window's own copy of it:
     assert!(h.query_all_by_label("aws sso login --profile me").count() >= 2);
     assert!(h.query_by_label("Copy the sign-in command").is_some());
@@ -144,9 +177,13 @@ fn a_file_edited_after_the_preview_is_left_alone_and_previewed_again() {
     to_connect_aws(&mut h);
     type_name(&mut h, "me");
     click(&mut h, "Re-check");
-    step_until(&mut h, "the verdict", |h| h.query_by_label_contains("is verified").is_some());
+    step_until(&mut h, "the verdict", |h| {
+        h.query_by_label_contains("is verified").is_some()
+    });
     click(&mut h, "Add more accounts from this sign-in");
-    step_until(&mut h, "the list", |h| h.query_by_label("Add Dev 222222222222 ReadOnly").is_some());
+    step_until(&mut h, "the list", |h| {
+        h.query_by_label("Add Dev 222222222222 ReadOnly").is_some()
+    });
     settle(&mut h);
     // Only Dev: the choice survives the listing that follows the refusal.
     click(&mut h, "Select none");
@@ -155,21 +192,29 @@ fn a_file_edited_after_the_preview_is_left_alone_and_previewed_again() {
     settle(&mut h);
     click(&mut h, "Preview");
     step_until(&mut h, "the preview", |h| {
-        h.query_by_label_contains("1 profiles will be added").is_some()
+        h.query_by_label_contains("1 profiles will be added")
+            .is_some()
     });
     let edited = format!("{CONFIG}[profile typed-meanwhile]\nregion = us-west-2\n");
     std::fs::write(w.home.path().join(".aws/config"), &edited).unwrap();
     click(&mut h, "Add to the AWS config file");
     step_until(&mut h, "the refusal", |h| {
-        h.query_by_label_contains("changed after the preview was made, so nothing was written").is_some()
+        h.query_by_label_contains("changed after the preview was made, so nothing was written")
+            .is_some()
     });
     step_until(&mut h, "a new preview", |h| {
-        h.query_by_label_contains("1 profiles will be added").is_some()
+        h.query_by_label_contains("1 profiles will be added")
+            .is_some()
     });
     assert_eq!(config(&w), edited, "the edited file was written");
     click(&mut h, "Add to the AWS config file");
-    step_until(&mut h, "the write", |h| h.query_by_label_contains("Added 1 profiles to").is_some());
+    step_until(&mut h, "the write", |h| {
+        h.query_by_label_contains("Added 1 profiles to").is_some()
+    });
     let text = config(&w);
     assert!(text.starts_with(&edited), "{text}");
-    assert!(text.contains("[profile Dev-ReadOnly]") && !text.contains("Prod-EU-Admin"), "{text}");
+    assert!(
+        text.contains("[profile Dev-ReadOnly]") && !text.contains("Prod-EU-Admin"),
+        "{text}"
+    );
 }

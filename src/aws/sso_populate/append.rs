@@ -51,7 +51,8 @@ pub fn plan(
     let after = write::parse(&new_text).map_err(|why| WriteError::WouldChange { why })?;
     write::same_except(&before, &after, &[]).map_err(|why| WriteError::WouldChange { why })?;
     for p in &profiles {
-        reads_as_chosen(&before, &after, sign_in, p).map_err(|why| WriteError::WouldChange { why })?;
+        reads_as_chosen(&before, &after, sign_in, p)
+            .map_err(|why| WriteError::WouldChange { why })?;
     }
     Ok(AppendPlan {
         snapshot,
@@ -82,7 +83,10 @@ fn reads_as_chosen(
     ];
     for (key, want) in expect {
         if got.get(key) != want {
-            return Err(format!("profile {name} would read {key} = {:?}", got.get(key)));
+            return Err(format!(
+                "profile {name} would read {key} = {:?}",
+                got.get(key)
+            ));
         }
     }
     Ok(())

@@ -75,7 +75,11 @@ impl std::fmt::Display for ListError {
 fn sign_in_failure(sign_in: &SignIn, status: TokenStatus, now: SystemTime) -> ListError {
     let subject = Subject {
         profile: &sign_in.profile,
-        kind: Some(if sign_in.session.is_some() { Kind::Sso } else { Kind::SsoLegacy }),
+        kind: Some(if sign_in.session.is_some() {
+            Kind::Sso
+        } else {
+            Kind::SsoLegacy
+        }),
         timeout: Duration::ZERO,
     };
     ListError::SignIn(Box::new(diagnose::diagnose(
@@ -90,11 +94,16 @@ fn token(env: &AwsEnv, sign_in: &SignIn) -> Result<String, ListError> {
     let key = sign_in.session.as_deref().unwrap_or(&sign_in.start_url);
     let missing = |path| TokenStatus::Missing { path };
     let Some(dir) = env.sso_cache_dir() else {
-        return Err(sign_in_failure(sign_in, missing("~/.aws/sso/cache".into()), now));
+        return Err(sign_in_failure(
+            sign_in,
+            missing("~/.aws/sso/cache".into()),
+            now,
+        ));
     };
     match sso_cache::token_status(&dir, key, now) {
-        TokenStatus::Valid { .. } => sso_cache::access_token(&dir, key)
-            .ok_or_else(|| sign_in_failure(sign_in, missing(sso_cache::cache_file(&dir, key)), now)),
+        TokenStatus::Valid { .. } => sso_cache::access_token(&dir, key).ok_or_else(|| {
+            sign_in_failure(sign_in, missing(sso_cache::cache_file(&dir, key)), now)
+        }),
         other => Err(sign_in_failure(sign_in, other, now)),
     }
 }
@@ -141,8 +150,13 @@ async fn all(
     let gate = Arc::new(tokio::sync::Semaphore::new(pace.parallel.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for (id, name) in accounts {
-        let (client, token, sign_in, pace, gate) =
-            (client.clone(), token.clone(), sign_in.clone(), pace.clone(), gate.clone());
+        let (client, token, sign_in, pace, gate) = (
+            client.clone(),
+            token.clone(),
+            sign_in.clone(),
+            pace.clone(),
+            gate.clone(),
+        );
         tasks.spawn(async move {
             let _permit = gate.acquire_owned().await;
             let roles = roles(&client, &token, &id, &sign_in, &pace).await?;
@@ -166,8 +180,11 @@ async fn all(
         }
     }
     out.sort_by(|a, b| {
-        (a.account_name.to_lowercase(), &a.account_id, &a.role_name)
-            .cmp(&(b.account_name.to_lowercase(), &b.account_id, &b.role_name))
+        (a.account_name.to_lowercase(), &a.account_id, &a.role_name).cmp(&(
+            b.account_name.to_lowercase(),
+            &b.account_id,
+            &b.role_name,
+        ))
     });
     Ok(out)
 }
@@ -192,10 +209,16 @@ async fn accounts(
         .await?;
         for a in page.account_list() {
             if let Some(id) = a.account_id() {
-                out.push((id.to_owned(), a.account_name().unwrap_or_default().to_owned()));
+                out.push((
+                    id.to_owned(),
+                    a.account_name().unwrap_or_default().to_owned(),
+                ));
             }
         }
-        next = page.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
+        next = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
         if next.is_none() {
             return Ok(out);
         }
@@ -222,8 +245,15 @@ async fn roles(
                 .send()
         })
         .await?;
-        out.extend(page.role_list().iter().filter_map(|r| r.role_name().map(str::to_owned)));
-        next = page.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
+        out.extend(
+            page.role_list()
+                .iter()
+                .filter_map(|r| r.role_name().map(str::to_owned)),
+        );
+        next = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
         if next.is_none() {
             return Ok(out);
         }

@@ -33,7 +33,9 @@ impl fmt::Display for TemplateError {
                 write!(f, "{{{p}}} is not a placeholder; use {known}.")
             }
             TemplateError::Unclosed => write!(f, "A “{{” has no closing “}}”; use {known}."),
-            TemplateError::Empty => write!(f, "Enter a name template, for example {DEFAULT_TEMPLATE}."),
+            TemplateError::Empty => {
+                write!(f, "Enter a name template, for example {DEFAULT_TEMPLATE}.")
+            }
         }
     }
 }
@@ -203,7 +205,9 @@ mod tests {
             "every placeholder is filled"
         );
         assert_eq!(
-            safe_name(&t.fill(&reach("P", "1", "R"), "")).unwrap().as_str(),
+            safe_name(&t.fill(&reach("P", "1", "R"), ""))
+                .unwrap()
+                .as_str(),
             "1.R",
             "an empty prefix leaves no leading dash"
         );
@@ -211,7 +215,10 @@ mod tests {
 
     #[test]
     fn the_default_is_the_default_template() {
-        assert_eq!(Template::default(), Template::parse(DEFAULT_TEMPLATE).unwrap());
+        assert_eq!(
+            Template::default(),
+            Template::parse(DEFAULT_TEMPLATE).unwrap()
+        );
     }
 
     #[test]
@@ -223,7 +230,10 @@ mod tests {
         assert_eq!(Template::parse("{role_name"), Err(TemplateError::Unclosed));
         assert_eq!(Template::parse(" "), Err(TemplateError::Empty));
         let msg = TemplateError::Unknown("x".into()).to_string();
-        assert!(msg.contains("{account_name}, {account_id}, {role_name}, {prefix}"), "{msg}");
+        assert!(
+            msg.contains("{account_name}, {account_id}, {role_name}, {prefix}"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -246,7 +256,10 @@ mod tests {
             assert!(!s.starts_with('-') && s.len() <= MAX_NAME, "{s}");
             assert!(s.ends_with("Admin") || s.len() == MAX_NAME, "{s}");
         }
-        assert_eq!(safe_name("Prod (EU) [main]").unwrap().as_str(), "Prod-EU-main");
+        assert_eq!(
+            safe_name("Prod (EU) [main]").unwrap().as_str(),
+            "Prod-EU-main"
+        );
         assert_eq!(safe_name("$(id)").unwrap().as_str(), "id");
         assert_eq!(safe_name("生产"), None);
     }
@@ -262,7 +275,10 @@ mod tests {
         ];
         let taken: HashSet<String> = ["Dev".to_owned()].into();
         let got = propose(&rows, &t, "", &taken);
-        let names: Vec<&str> = got.iter().map(|p| p.as_ref().unwrap().name.as_str()).collect();
+        let names: Vec<&str> = got
+            .iter()
+            .map(|p| p.as_ref().unwrap().name.as_str())
+            .collect();
         assert_eq!(names, ["Prod", "Prod-2", "Dev-2", "3-Admin"]);
         assert_eq!(got[0].as_ref().unwrap().note, None);
         assert_eq!(

@@ -39,8 +39,12 @@ pub fn find(text: &str) -> Vec<AddedSection> {
     }
     let mut out = Vec::new();
     for (i, (start, line)) in lines.iter().enumerate() {
-        let Some(rest) = line.strip_prefix(MARKER) else { continue };
-        let Some((_, from)) = rest.trim_end().split_once(" from ") else { continue };
+        let Some(rest) = line.strip_prefix(MARKER) else {
+            continue;
+        };
+        let Some((_, from)) = rest.trim_end().split_once(" from ") else {
+            continue;
+        };
         let Some(name) = lines.get(i + 1).and_then(|(_, l)| profile_header(l)) else {
             continue;
         };

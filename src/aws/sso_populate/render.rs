@@ -43,7 +43,9 @@ pub fn unsafe_value(r: &Reach) -> Option<String> {
 pub fn region_problem(region: &str) -> Option<String> {
     let ok = !region.is_empty()
         && region.len() <= 32
-        && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     (!ok).then(|| {
         format!("“{region}” is not a region name; use one like eu-west-1, or leave it empty")
     })
@@ -93,7 +95,15 @@ pub fn configure_commands(sign_in: &SignIn, profiles: &[NewProfile]) -> Vec<Stri
         .iter()
         .flat_map(|p| {
             keys(sign_in, p).into_iter().map(|(k, v)| {
-                posix_join(&["aws", "configure", "set", k, &v, "--profile", p.name.as_str()])
+                posix_join(&[
+                    "aws",
+                    "configure",
+                    "set",
+                    k,
+                    &v,
+                    "--profile",
+                    p.name.as_str(),
+                ])
             })
         })
         .collect()
@@ -133,7 +143,9 @@ mod tests {
         );
         let legacy = block(&corp(None), &[prod()], "T", "\r\n");
         assert!(legacy.contains("from sso_start_url https://corp.awsapps.com/start\r\n"));
-        assert!(legacy.contains("sso_start_url = https://corp.awsapps.com/start\r\nsso_region = us-east-1\r\n"));
+        assert!(legacy.contains(
+            "sso_start_url = https://corp.awsapps.com/start\r\nsso_region = us-east-1\r\n"
+        ));
     }
 
     #[test]
@@ -141,7 +153,10 @@ mod tests {
         let mut p = prod();
         p.name = ProfileName::parse("a%b@c").unwrap();
         let cmds = configure_commands(&corp(Some("corp")), &[p]);
-        assert_eq!(cmds[0], "aws configure set sso_session corp --profile 'a%b@c'");
+        assert_eq!(
+            cmds[0],
+            "aws configure set sso_session corp --profile 'a%b@c'"
+        );
         assert_eq!(cmds.len(), 4);
     }
 

@@ -25,12 +25,23 @@ pub struct Snapshot {
 pub enum WriteError {
     NoConfigFile,
     /// The file is not UTF-8, or not one the SDK can parse.
-    Unreadable { path: PathBuf, why: String },
+    Unreadable {
+        path: PathBuf,
+        why: String,
+    },
     /// The file changed after the preview: nothing was written.
-    Changed { path: PathBuf },
+    Changed {
+        path: PathBuf,
+    },
     /// The new text would not read back as intended: nothing was written.
-    WouldChange { why: String },
-    Io { what: String, path: PathBuf, err: std::io::Error },
+    WouldChange {
+        why: String,
+    },
+    Io {
+        what: String,
+        path: PathBuf,
+        err: std::io::Error,
+    },
 }
 
 impl fmt::Display for WriteError {
@@ -55,7 +66,11 @@ impl fmt::Display for WriteError {
                 "Nothing was written: the new file would not read back as intended ({why})."
             ),
             WriteError::Io { what, path, err } => {
-                write!(f, "Could not {what} {}: {err}. Nothing was changed.", path.display())
+                write!(
+                    f,
+                    "Could not {what} {}: {err}. Nothing was changed.",
+                    path.display()
+                )
             }
         }
     }
@@ -92,7 +107,11 @@ pub fn read(env: &AwsEnv) -> Result<Snapshot, WriteError> {
 impl Snapshot {
     /// The line ending the file uses, so added lines match it.
     pub fn eol(&self) -> &'static str {
-        if self.text.contains("\r\n") { "\r\n" } else { "\n" }
+        if self.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        }
     }
 }
 
@@ -111,7 +130,9 @@ pub fn parse(text: &str) -> Result<ProfileSet, String> {
     ))
     .map_err(|e| {
         use std::error::Error;
-        e.source().map(|s| s.to_string()).unwrap_or_else(|| e.to_string())
+        e.source()
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| e.to_string())
     })
 }
 
@@ -149,7 +170,9 @@ pub fn commit(snapshot: &Snapshot, new_text: &str, stamp: &str) -> Result<PathBu
         if hash(&now) != snapshot.hash {
             return Err(WriteError::Changed { path: path.clone() });
         }
-        Ok(std::fs::metadata(path).map_err(io("read", path))?.permissions())
+        Ok(std::fs::metadata(path)
+            .map_err(io("read", path))?
+            .permissions())
     };
     let permissions = unchanged()?;
     let backup = backup_path(path, stamp);
@@ -187,11 +210,9 @@ fn backup_path(path: &Path, stamp: &str) -> PathBuf {
 /// The time for the comment line (`2026-12-01T21:30:00Z`) and for the
 /// backup's name (`20261201T213000Z`).
 pub fn stamps(now: std::time::SystemTime) -> (String, String) {
-    let t = aws_smithy_types::DateTime::from_secs(
-        aws_smithy_types::DateTime::from(now).secs(),
-    )
-    .fmt(aws_smithy_types::date_time::Format::DateTime)
-    .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into());
+    let t = aws_smithy_types::DateTime::from_secs(aws_smithy_types::DateTime::from(now).secs())
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into());
     let compact = t.replace(['-', ':'], "");
     (t, compact)
 }
