@@ -586,3 +586,67 @@ fn a_write_that_would_read_differently_is_refused() {
     );
     assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), text);
 }
+
+#[test]
+fn a_legacy_profile_s_accounts_get_the_legacy_keys() {
+    let aws = portal();
+    let home = Home::new();
+    let legacy = "[profile old]\nsso_start_url = https://corp.awsapps.com/start/\nsso_region = us-east-1\n\
+                  sso_account_id = 222222222222\nsso_role_name = ReadOnly\n";
+    home.config(legacy);
+    home.sso_token("https://corp.awsapps.com/start/", "tok", 3600);
+    let env = home.env(&aws.url);
+    let files = discover(&env);
+    let sign_in = sign_in_of(&files, "old").unwrap();
+    assert_eq!(sign_in.session, None);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let reach = rt
+        .block_on(list(
+            &env,
+            &sign_in,
+            Connections::default().http_client(),
+            &quick(),
+        ))
+        .unwrap();
+    let rows = rows(&sign_in, reach, &files);
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.existing.as_deref() == Some("old"))
+            .count(),
+        1
+    );
+    let names = propose(&rows, &Template::default(), "", &taken_names(&files));
+    let profiles = to_add(&rows, &names, |_| true, "");
+    let plan = append::plan(
+        write::read(&env).unwrap(),
+        &sign_in,
+        profiles,
+        SystemTime::now(),
+    )
+    .unwrap();
+    assert!(plan.text.contains("from sso_start_url https://corp.awsapps.com/start/\n[profile Prod-EU-Admin]\n\
+        sso_start_url = https://corp.awsapps.com/start/\nsso_region = us-east-1\nsso_account_id = 111111111111\nsso_role_name = Admin\n"), "{}", plan.text);
+    plan.apply(SystemTime::now()).unwrap();
+    let after = discover(&env);
+    let p = after.get("Prod-EU-Admin").unwrap();
+    assert_eq!(p.kind, escher::aws::profiles::Kind::SsoLegacy);
+    assert_eq!(
+        (
+            p.sso_account_id.as_deref(),
+            p.sso_role_name.as_deref(),
+            p.region.as_deref()
+        ),
+        (Some("111111111111"), Some("Admin"), None)
+    );
+    if let Some(boto) = botocore(&config_path(&home)) {
+        let b = &boto["profiles"]["Prod-EU-Admin"];
+        assert_eq!(b["sso_start_url"], "https://corp.awsapps.com/start/");
+        assert_eq!(b["sso_region"], "us-east-1");
+        assert_eq!(b["sso_role_name"], "Admin");
+        assert_eq!(boto["regions"]["Prod-EU-Admin"], Value::Null);
+    }
+    let plan = remove::plan(write::read(&env).unwrap(), &sign_in).unwrap();
+    assert_eq!(plan.names().len(), 3);
+    plan.apply(SystemTime::now()).unwrap();
+    assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), legacy);
+}
