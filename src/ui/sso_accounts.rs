@@ -116,13 +116,9 @@ fn choose(ui: &mut Ui, flow: &mut Flow) -> Option<Action> {
             .weak()
             .small(),
     );
-    if let Some(e) = flow
-        .names()
-        .is_empty()
-        .then(|| flow.template_error.clone())
-        .flatten()
-    {
-        outcome_note(ui, false, &e);
+    flow.names();
+    if let Some(e) = &flow.template_error {
+        outcome_note(ui, false, e);
     }
     ui.horizontal(|ui| {
         field(ui, "Search", &mut flow.search, 200.0);
@@ -157,7 +153,8 @@ fn choose(ui: &mut Ui, flow: &mut Flow) -> Option<Action> {
             action = Some(Action::RemovalPreview);
         }
     });
-    if let Some(why) = blocker {
+    // A template error already shows under the template.
+    if let Some(why) = blocker.filter(|_| flow.template_error.is_none()) {
         ui.label(RichText::new(why).weak());
     }
     action

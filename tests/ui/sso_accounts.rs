@@ -101,6 +101,12 @@ fn add_every_account_of_a_sign_in_then_remove_them() {
     let text = node.label().or(node.value()).unwrap_or_default();
     assert!(text.contains("sso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nregion = eu-west-1"), "{text}");
     assert_eq!(config(&w), CONFIG, "the preview wrote");
+    click(
+        &mut h,
+        "Copy the profiles and the aws configure set commands",
+    );
+    settle(&mut h);
+    assert!(h.query_by_label("Copied").is_some());
 
     click(&mut h, "Add to the AWS config file");
     step_until(&mut h, "the write", |h| {
@@ -216,5 +222,37 @@ fn a_file_edited_after_the_preview_is_left_alone_and_previewed_again() {
     assert!(
         text.contains("[profile Dev-ReadOnly]") && !text.contains("Prod-EU-Admin"),
         "{text}"
+    );
+}
+
+#[test]
+fn a_bad_template_says_why_and_nothing_can_be_previewed() {
+    let w = world();
+    let mut h = harness(w.app());
+    to_connect_aws(&mut h);
+    type_name(&mut h, "me");
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the verdict", |h| {
+        h.query_by_label_contains("is verified").is_some()
+    });
+    click(&mut h, "Add more accounts from this sign-in");
+    step_until(&mut h, "the list", |h| {
+        h.query_by_label("Add Dev 222222222222 ReadOnly").is_some()
+    });
+    settle(&mut h);
+    h.get_by_role_and_label(Role::TextInput, "Name template")
+        .focus();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::TextInput, "Name template")
+        .type_text("-{acount_id}");
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("{acount_id} is not a placeholder")
+            .is_some()
+    );
+    assert!(super::wizard::disabled(&h.get_by_label("Preview")));
+    assert!(
+        h.query_by_label("Dev-ReadOnly").is_none(),
+        "names were proposed from a bad template"
     );
 }
