@@ -143,5 +143,57 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, discovery, diagnosis, check_round_trip, batch);
+/// "Add more accounts from this sign-in", from opening the list to a
+/// filled one: the files read, 300 accounts × 3 roles listed from the
+/// local portal (ListAccounts in pages of 100, one ListAccountRoles each),
+/// each row marked. `cargo bench --profile dev --bench engine -- sso`.
+fn sso_accounts(c: &mut Criterion) {
+    use escher::aws::sso_populate::{list, rows, sign_in_of};
+    let aws = FakeAws::start();
+    for a in 0..300 {
+        for role in ["Admin", "ReadOnly", "Billing"] {
+            aws.sso_assignment("tok", &format!("{a:012}"), role, "AKIAX");
+        }
+    }
+    let home = Home::new();
+    home.config("[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\
+        [profile me]\nsso_session = corp\nsso_account_id = 000000000001\nsso_role_name = ReadOnly\nregion = eu-west-1\n");
+    home.sso_token("corp", "tok", 3600);
+    let env = home.env(&aws.url);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let conns = escher::aws::check::Connections::default();
+    let open = || {
+        let files = discover(&env);
+        let sign_in = sign_in_of(&files, "me").unwrap();
+        let reach = rt
+            .block_on(list::list(
+                &env,
+                &sign_in,
+                conns.http_client(),
+                &list::Pace::default(),
+            ))
+            .unwrap();
+        rows(&sign_in, reach, &files)
+    };
+    let filled = open();
+    assert_eq!(filled.len(), 900);
+    assert_eq!(filled.iter().filter(|r| r.existing.is_some()).count(), 1);
+    let mut g = c.benchmark_group("sso accounts");
+    g.sample_size(10);
+    g.bench_function("300 x 3 listed", |b| b.iter(|| black_box(open())));
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    discovery,
+    diagnosis,
+    check_round_trip,
+    batch,
+    sso_accounts
+);
 criterion_main!(benches);

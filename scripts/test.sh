@@ -2,12 +2,14 @@
 # The README's test command. On a fresh Debian or Ubuntu machine it first
 # installs what the tests need and nothing else: Mesa's software Vulkan
 # (lavapipe) for the UI snapshots, the desktop-entry validator for the
-# packaging test, and the shells the terminal tests type into (fish).
+# packaging test, the shells the terminal tests type into (fish), and
+# botocore (the AWS CLI's config parser, from PyPI into a venv under the
+# target dir) for the test that reads Escher's added profiles back with it.
 # Then it runs every test: `bash scripts/test.sh [cargo test args…]`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(mesa-vulkan-drivers desktop-file-utils fish)
+packages=(mesa-vulkan-drivers desktop-file-utils fish python3 python3-venv)
 if command -v dpkg >/dev/null 2>&1; then
   missing=()
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -19,5 +21,18 @@ if command -v dpkg >/dev/null 2>&1; then
   fi
 else
   echo "scripts/test.sh: not a Debian-like system; install Mesa's Vulkan driver, desktop-file-validate and fish yourself" >&2
+fi
+
+if python3 -c 'import botocore' >/dev/null 2>&1; then
+  export ESCHER_TEST_PYTHON=python3
+else
+  mkdir -p "${CARGO_TARGET_DIR:-target}"
+  venv="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/botocore-venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  if ! "$venv/bin/python" -c 'import botocore' >/dev/null 2>&1; then
+    echo "scripts/test.sh: installing botocore into $venv" >&2
+    "$venv/bin/python" -m pip install -q botocore
+  fi
+  export ESCHER_TEST_PYTHON="$venv/bin/python"
 fi
 exec cargo test --locked "$@"

@@ -1,7 +1,8 @@
 //! Replacing a file whole: the new content goes to a temporary file beside
 //! it, is flushed to disk, and is renamed over the old one, so a crash or a
 //! full disk leaves either the old file or the new one, never half of each.
-//! Used for Escher's settings and for the saved IAM policy.
+//! Used for Escher's settings, the saved IAM policy and the profiles Escher
+//! appends to the AWS config file (which keeps its permissions).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,16 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// First half of a write: the content in a temporary file in the same
 /// folder (a rename only stays atomic within one file system), flushed.
 pub fn prepare(path: &Path, bytes: &[u8]) -> std::io::Result<Prepared> {
+    prepare_with(path, bytes, None)
+}
+
+/// The same, the temporary file given `permissions` before any byte is
+/// written (a file only its owner may read stays so throughout).
+pub fn prepare_with(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<Prepared> {
     // Two writers in one process (two Save as… in a row) get two names.
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let dir = folder_of(path);
@@ -36,6 +47,9 @@ pub fn prepare(path: &Path, bytes: &[u8]) -> std::io::Result<Prepared> {
     ));
     let written = (|| {
         let mut f = std::fs::File::create(&tmp)?;
+        if let Some(p) = permissions {
+            f.set_permissions(p)?;
+        }
         f.write_all(bytes)?;
         f.sync_all()
     })();
@@ -94,6 +108,24 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["f.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_new_file_can_keep_the_old_ones_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let keep = std::fs::metadata(&path).unwrap().permissions();
+        prepare_with(&path, b"new", Some(keep))
+            .unwrap()
+            .commit()
+            .unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
     }
 
     #[test]

@@ -93,6 +93,12 @@ impl Background {
         }
     }
 
+    /// The runtime and HTTPS clients, for flows that run their own work
+    /// (`wizard::sso_accounts`).
+    pub fn runtime(&self) -> (Handle, Arc<Connections>) {
+        (self.runtime.clone(), self.conns.clone())
+    }
+
     pub fn is_checking(&self, name: &str) -> bool {
         self.in_flight.contains(name)
     }

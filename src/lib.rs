@@ -9,6 +9,7 @@ pub mod azure;
 pub mod background;
 mod block_on;
 pub mod cli;
+pub mod cli_sso;
 pub mod commands;
 pub mod settings;
 pub mod shell;

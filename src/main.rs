@@ -41,6 +41,13 @@ enum Command {
         #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=300))]
         timeout: u64,
     },
+    /// Add every account and role an SSO sign-in reaches as profiles of
+    /// their own (appended to your AWS config, with a backup), or list or
+    /// remove them. Exit status: 0 done, 1 nothing could be done, 2 bad usage.
+    Sso {
+        #[command(subcommand)]
+        action: SsoCommand,
+    },
     /// Verify Azure subscriptions through your Azure CLI sign-in, as
     /// Connect Azure does; with no ids, every subscription of the active
     /// cloud that `az account list --all` shows. Exit status: 0 all
@@ -56,6 +63,42 @@ enum Command {
         /// takes at most 15, or this if less).
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
         timeout: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum SsoCommand {
+    /// List every account and role the sign-in of PROFILE reaches, with the
+    /// profile already in your files for each, or the name one would get.
+    Accounts {
+        profile: String,
+        /// One JSON array (`account_id`, `account_name`, `role_name`,
+        /// `existing_profile`, `proposed_name`) instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append a profile for every account and role the sign-in of PROFILE
+    /// reaches that has none yet, after a backup of the file.
+    Add {
+        profile: String,
+        /// How new profiles are named: {account_name}, {account_id},
+        /// {role_name} and other text.
+        #[arg(long, default_value = escher::aws::sso_populate::naming::DEFAULT_TEMPLATE)]
+        template: String,
+        /// The region of the new profiles (default: PROFILE's own region).
+        #[arg(long)]
+        region: Option<String>,
+        /// Print the text that would be appended, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Remove the profiles Escher added from the sign-in of PROFILE, after
+    /// a backup of the file; nothing else in it changes.
+    Remove {
+        profile: String,
+        /// Print what would be removed, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -99,6 +142,27 @@ fn main() -> ExitCode {
                 timeout: std::time::Duration::from_secs(timeout),
             };
             return escher::cli::run_check(&args);
+        }
+        Some(Command::Sso { action }) => {
+            return match action {
+                SsoCommand::Accounts { profile, json } => {
+                    escher::cli_sso::run_accounts(&profile, json)
+                }
+                SsoCommand::Add {
+                    profile,
+                    template,
+                    region,
+                    dry_run,
+                } => escher::cli_sso::run_add(&escher::cli_sso::AddArgs {
+                    profile,
+                    template: Some(template),
+                    region,
+                    dry_run,
+                }),
+                SsoCommand::Remove { profile, dry_run } => {
+                    escher::cli_sso::run_remove(&profile, dry_run)
+                }
+            };
         }
         Some(Command::Azure {
             subscriptions,

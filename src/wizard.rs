@@ -13,6 +13,7 @@ use std::time::Instant;
 
 pub mod azure;
 mod lookup;
+pub mod sso_accounts;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {

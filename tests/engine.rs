@@ -16,5 +16,7 @@ mod discovery;
 mod packaging;
 #[path = "engine/settings.rs"]
 mod settings;
+#[path = "engine/sso_populate.rs"]
+mod sso_populate;
 #[path = "engine/terminal.rs"]
 mod terminal;

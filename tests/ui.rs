@@ -19,5 +19,7 @@ mod profiles;
 mod settings_pane;
 #[path = "ui/snapshots.rs"]
 mod snapshots;
+#[path = "ui/sso_accounts.rs"]
+mod sso_accounts;
 #[path = "ui/wizard.rs"]
 mod wizard;

@@ -41,6 +41,8 @@ pub struct EscherApp {
     /// The AWS files should be read again when a screen needs them.
     rediscover: bool,
     cli_requested: bool,
+    /// "Add more accounts from this sign-in", while its window is open.
+    sso_accounts: Option<crate::wizard::sso_accounts::Flow>,
     /// Set by `trace_startup`: when the process started, to report the
     /// first frame drawn (for scripts/perf.sh).
     startup: Option<Instant>,
@@ -64,6 +66,7 @@ impl EscherApp {
             rediscover: true,
             cli_requested: false,
             startup: None,
+            sso_accounts: None,
             background,
             copied: None,
             terminal_note: None,
@@ -267,6 +270,7 @@ impl EscherApp {
                 });
         });
         self.troubleshooting_window(ui);
+        self.sso_accounts_window(ui);
         self.persist(ui);
         if let Some(started) = self.startup.take() {
             eprintln!(
@@ -311,6 +315,7 @@ impl EscherApp {
                 self.wizard.azure.remove(&id)
             }
             Some(profiles::Action::Close) => self.wizard.pane = Pane::Wizard,
+            Some(profiles::Action::AddAccounts(name)) => self.open_sso_accounts(ui, &name),
             Some(profiles::Action::Toggle { name, on }) => self.wizard.set_enabled(&name, on),
             None => {}
         }
@@ -399,6 +404,7 @@ impl EscherApp {
             Some(Action::AddAnother) => self.wizard.add_another(),
             Some(Action::BackToProfiles) => self.wizard.open_profiles(),
             Some(Action::RunInTerminal(i)) => self.open_terminal(ui, Some(i)),
+            Some(Action::AddAccounts(name)) => self.open_sso_accounts(ui, &name),
             None => {}
         }
         if reveal && let Some(saved) = &self.policy_saved {
@@ -512,6 +518,59 @@ impl EscherApp {
             .show(ui.ctx(), |ui| {
                 troubleshooting::show(ui, &profile, highlight)
             });
+    }
+}
+
+/// "Add more accounts from this sign-in": the flow's window and its clicks.
+impl EscherApp {
+    fn open_sso_accounts(&mut self, ui: &Ui, source: &str) {
+        let (runtime, conns) = self.background.runtime();
+        let env = self.background.aws_env.clone();
+        let flow =
+            crate::wizard::sso_accounts::Flow::open(source, env, runtime, conns, Self::wake(ui));
+        self.sso_accounts = Some(flow);
+    }
+
+    fn sso_accounts_window(&mut self, ui: &mut Ui) {
+        use super::sso_accounts::Action as A;
+        let wake = Self::wake(ui);
+        let copied = self.copied_key().map(str::to_owned);
+        let Some(flow) = self.sso_accounts.as_mut() else {
+            return;
+        };
+        let added = flow.poll(&wake);
+        if !added.is_empty() {
+            // Connected in Escher and verified in one batch, like Re-check all.
+            for name in &added {
+                self.wizard.connecting(name);
+            }
+            self.background.check_batch(added, wake.clone());
+            self.rediscover = true;
+        }
+        let mut open = true;
+        let action = egui::Window::new("Add more accounts from this sign-in")
+            .open(&mut open)
+            .default_width(820.0)
+            .show(ui.ctx(), |ui| {
+                super::sso_accounts::show(ui, flow, copied.as_deref())
+            })
+            .and_then(|r| r.inner)
+            .flatten();
+        match action {
+            Some(A::Close) => open = false,
+            Some(A::Relist) => flow.relist(wake),
+            Some(A::Preview) => flow.start_preview(wake),
+            Some(A::CancelPreview) => flow.preview = None,
+            Some(A::Add) => flow.start_add(wake),
+            Some(A::RemovalPreview) => flow.start_removal_preview(wake),
+            Some(A::Remove) => flow.start_removal(wake),
+            Some(A::CancelRemoval) => flow.removal = None,
+            Some(A::Copy { key, text }) => self.copy(ui, key, text),
+            None => {}
+        }
+        if !open {
+            self.sso_accounts = None;
+        }
     }
 }
 

@@ -15,13 +15,18 @@ use egui::{RichText, Ui};
 use std::time::SystemTime;
 
 pub enum Action {
-    Copy { key: String, text: String },
+    Copy {
+        key: String,
+        text: String,
+    },
     RunInTerminal(usize),
     OpenTerminal,
     Recheck,
     UseName(String),
     AddAnother,
     BackToProfiles,
+    /// "Add more accounts from this sign-in" for this SSO profile.
+    AddAccounts(String),
     OpenUrl(&'static str),
     CheckCliAgain,
 }
@@ -457,6 +462,13 @@ fn connected_so_far(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
             }
             if wizard.return_to_profiles && ui.button("Back to Settings → Profiles").clicked() {
                 action = Some(Action::BackToProfiles);
+            }
+            if let Some(r) = wizard
+                .current_report()
+                .filter(|r| r.kind.is_some_and(|k| k.is_sso()))
+                && ui.button("Add more accounts from this sign-in").clicked()
+            {
+                action = Some(Action::AddAccounts(r.profile.clone()));
             }
         });
     }

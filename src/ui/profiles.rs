@@ -11,7 +11,10 @@ use egui::{RichText, Ui};
 use std::time::SystemTime;
 
 pub enum Action {
-    Toggle { name: String, on: bool },
+    Toggle {
+        name: String,
+        on: bool,
+    },
     Recheck(String),
     RecheckAll,
     Remove(String),
@@ -20,6 +23,8 @@ pub enum Action {
     AddAzure,
     Azure(super::azure_profiles::Action),
     Close,
+    /// "Add more accounts from this sign-in" for this SSO profile.
+    AddAccounts(String),
 }
 
 /// One row of the list, by position.
@@ -290,6 +295,11 @@ fn connected_row(
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if button_named(ui, true, "Remove", &format!("Remove {}", p.name)).clicked() {
                     action = Some(Action::Remove(p.name.clone()));
+                }
+                let sso = p.kind.is_some_and(|k| k.is_sso());
+                let more = format!("Add more accounts from the sign-in of {}", p.name);
+                if sso && button_named(ui, true, "Add accounts", &more).clicked() {
+                    action = Some(Action::AddAccounts(p.name.clone()));
                 }
                 let busy = checking(&p.name);
                 if button_named(ui, !busy, "Re-check", &format!("Re-check {}", p.name)).clicked() {

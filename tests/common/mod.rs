@@ -80,6 +80,14 @@ struct State {
     role_credentials_delay: Option<Duration>,
     sts_calls: usize,
     sso_calls: usize,
+    /// The portal's name for each account (default `acct-<id>`).
+    account_names: HashMap<String, String>,
+    /// At most this many items per ListAccounts/ListAccountRoles page.
+    page_size: Option<usize>,
+    /// Every n-th listing request is refused with 429 TooManyRequests.
+    throttle_every: Option<usize>,
+    listing_calls: usize,
+    throttled_calls: usize,
     oidc_calls: usize,
     /// The region each GetCallerIdentity was signed for.
     signed_regions: Vec<String>,
@@ -227,6 +235,37 @@ impl FakeAws {
     pub fn listing_delay(&self, delay: Duration) -> &Self {
         self.state.lock().unwrap().listing_delay = Some(delay);
         self
+    }
+
+    /// The name the portal gives `account`.
+    pub fn account_name(&self, account: &str, name: &str) -> &Self {
+        self.state
+            .lock()
+            .unwrap()
+            .account_names
+            .insert(account.into(), name.into());
+        self
+    }
+
+    /// Listings come in pages of at most `n` items, with a next token.
+    pub fn page_size(&self, n: usize) -> &Self {
+        self.state.lock().unwrap().page_size = Some(n);
+        self
+    }
+
+    /// Every `n`-th listing request is throttled (429 TooManyRequests).
+    pub fn throttle_every(&self, n: usize) -> &Self {
+        self.state.lock().unwrap().throttle_every = Some(n);
+        self
+    }
+
+    /// ListAccounts and ListAccountRoles requests, throttled ones included.
+    pub fn listing_calls(&self) -> usize {
+        self.state.lock().unwrap().listing_calls
+    }
+
+    pub fn throttled_calls(&self) -> usize {
+        self.state.lock().unwrap().throttled_calls
     }
 
     pub fn sts_calls(&self) -> usize {
@@ -575,9 +614,21 @@ fn sso_oidc_refresh(req: &Request, state: &Mutex<State>) -> (u16, &'static str, 
     }
 }
 
-/// ListAccounts and ListAccountRoles for a bearer token.
+/// ListAccounts and ListAccountRoles for a bearer token, paged as the
+/// portal pages (`max_result`, `next_token`), throttled when asked.
 fn sso_assignments(req: &Request, state: &Mutex<State>) -> (u16, &'static str, String) {
-    let s = state.lock().unwrap();
+    let mut s = state.lock().unwrap();
+    s.listing_calls += 1;
+    if s.throttle_every
+        .is_some_and(|n| s.listing_calls.is_multiple_of(n))
+    {
+        s.throttled_calls += 1;
+        return (
+            429,
+            "application/json",
+            r#"{"message":"Rate exceeded","__type":"com.amazonaws.switchboard.portal#TooManyRequestsException"}"#.into(),
+        );
+    }
     let token = req
         .headers
         .get("x-amz-sso_bearer_token")
@@ -587,33 +638,47 @@ fn sso_assignments(req: &Request, state: &Mutex<State>) -> (u16, &'static str, S
         return (
             401,
             "application/json",
-            r#"{"message":"Session token not found or invalid"}"#.into(),
+            r#"{"message":"Session token not found or invalid","__type":"com.amazonaws.switchboard.portal#UnauthorizedException"}"#.into(),
         );
     };
+    let from: usize = query_param(&req.path, "next_token")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    let max: usize = query_param(&req.path, "max_result")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(usize::MAX)
+        .min(s.page_size.unwrap_or(usize::MAX));
+    let page = |items: Vec<serde_json::Value>, key: &str| {
+        let end = from.saturating_add(max).min(items.len());
+        let mut body = serde_json::json!({ key: items[from.min(end)..end] });
+        if end < items.len() {
+            body["nextToken"] = end.to_string().into();
+        }
+        (200, "application/json", body.to_string())
+    };
     if req.path.starts_with("/assignment/accounts") {
-        let mut ids: Vec<&str> = assignments.iter().map(|(a, _, _)| a.as_str()).collect();
-        ids.dedup();
-        let list: Vec<String> = ids
+        let mut ids: Vec<&str> = Vec::new();
+        for (a, _, _) in assignments {
+            if !ids.contains(&a.as_str()) {
+                ids.push(a);
+            }
+        }
+        let list = ids
             .iter()
-            .map(|a| format!(r#"{{"accountId":"{a}","accountName":"acct-{a}","emailAddress":"a@example.com"}}"#))
+            .map(|a| {
+                let name = s.account_names.get(*a).cloned().unwrap_or(format!("acct-{a}"));
+                serde_json::json!({"accountId": a, "accountName": name, "emailAddress": "a@example.com"})
+            })
             .collect();
-        (
-            200,
-            "application/json",
-            format!(r#"{{"accountList":[{}]}}"#, list.join(",")),
-        )
+        page(list, "accountList")
     } else {
         let account = query_param(&req.path, "account_id").unwrap_or_default();
-        let list: Vec<String> = assignments
+        let list = assignments
             .iter()
             .filter(|(a, _, _)| *a == account)
-            .map(|(a, r, _)| format!(r#"{{"roleName":"{r}","accountId":"{a}"}}"#))
+            .map(|(a, r, _)| serde_json::json!({"roleName": r, "accountId": a}))
             .collect();
-        (
-            200,
-            "application/json",
-            format!(r#"{{"roleList":[{}]}}"#, list.join(",")),
-        )
+        page(list, "roleList")
     }
 }
 
