@@ -12,6 +12,8 @@ mod check;
 mod cli;
 #[path = "engine/discovery.rs"]
 mod discovery;
+#[path = "engine/permissions.rs"]
+mod permissions;
 #[path = "engine/packaging.rs"]
 mod packaging;
 #[path = "engine/settings.rs"]

@@ -133,6 +133,18 @@ pub const READ_ONLY_ADVICE: &str = "Escher needs read-only access. Give it a sig
      AWS-managed ReadOnlyAccess policy, or the minimum read-only policy (What Escher needs) — not \
      AdministratorAccess.";
 
+/// The same, reading the files first (one profile, nothing shared).
+pub async fn check_profile_permissions(
+    name: &ProfileName,
+    env: &AwsEnv,
+    timeout: Duration,
+    options: Options,
+) -> PermissionReport {
+    let discovery = super::profiles::discover(env);
+    let conns = Connections::default();
+    check_permissions(name, env, timeout, &discovery, &conns, options).await
+}
+
 /// Check what `name` may do. Never returns without a verdict: every
 /// probe is bounded by `timeout`, and a profile that cannot sign in gets
 /// rows that say so.
