@@ -192,3 +192,67 @@ fn a_wrong_secret_is_never_taken_for_an_answer() {
     }
     assert_eq!(r.write.can_write, None);
 }
+
+fn escher_cli(home: &Home, url: &str, args: &[&str]) -> std::process::Output {
+    let cfg = tempfile::tempdir().unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_escher"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("ESCHER_CONFIG_DIR", cfg.path())
+        .env("AWS_ENDPOINT_URL", url)
+        .output()
+        .expect("escher runs")
+}
+
+#[test]
+fn check_json_gains_permissions_can_write_and_the_alias() {
+    let (aws, home) = principal(&["ec2:Describe*", "iam:List*", "ce:GetCostAndUsage"]);
+    home.credentials(
+        "[p]\naws_access_key_id = AKIAPERM\naws_secret_access_key = s3cr3t\n\
+         [gone]\naws_access_key_id = AKIAGONE\naws_secret_access_key = x\n",
+    );
+    let o = escher_cli(
+        &home,
+        &aws.url,
+        &["check", "p", "gone", "--permissions", "--cost-explorer", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(1), "gone fails its check");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = &v[0];
+    let perms = p["permissions"].as_object().unwrap();
+    let keys: Vec<&str> = perms.keys().map(String::as_str).collect();
+    let mut want = vec!["ce", "cloudtrail", "cloudwatch", "ec2", "iam", "rds", "s3", "tag"];
+    want.sort();
+    assert_eq!(keys, want);
+    assert_eq!(perms["ec2"]["allowed"], true);
+    assert_eq!(perms["ec2"]["missing"], serde_json::json!([]));
+    assert_eq!(perms["s3"]["allowed"], false);
+    assert_eq!(perms["s3"]["missing"], serde_json::json!(["s3:ListAllMyBuckets"]));
+    assert!(perms["s3"]["explanation"].as_str().unwrap().contains("\"s3:List*\""));
+    assert_eq!(perms["iam"]["allowed"], false, "iam:GetAccountSummary is a Get");
+    assert_eq!(perms["ce"]["allowed"], true);
+    assert_eq!(p["can_write"], false);
+    assert_eq!(p["account_alias"], "acme-prod");
+    let gone = &v[1];
+    assert_eq!(gone["ok"], false);
+    assert_eq!(gone["permissions"], serde_json::Value::Null);
+    assert_eq!(gone["can_write"], serde_json::Value::Null);
+    assert_eq!(gone["account_alias"], serde_json::Value::Null);
+}
+
+#[test]
+fn check_permissions_as_lines_and_cost_explorer_only_with_permissions() {
+    let (aws, home) = principal(&["*"]);
+    let o = escher_cli(&home, &aws.url, &["check", "p", "--permissions"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("✔ EC2"), "{text}");
+    assert!(text.contains("account alias: acme-prod"), "{text}");
+    assert!(text.contains("⚠ can write: This sign-in can change resources"), "{text}");
+    assert!(!aws.service_calls().iter().any(|c| c.starts_with("ce:")));
+    let o = escher_cli(&home, &aws.url, &["check", "p", "--cost-explorer"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--permissions"));
+}
