@@ -13,6 +13,7 @@ use std::time::Instant;
 
 pub mod azure;
 mod lookup;
+pub mod permissions;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -98,6 +99,8 @@ pub struct Wizard {
     hint: Option<(String, u64, Method, NameHint)>,
     /// Connect Azure: the picker and the connected subscriptions.
     pub azure: azure::AzureState,
+    /// Check permissions: running and finished, this session.
+    pub permissions: permissions::Permissions,
 }
 
 impl Default for Wizard {
@@ -129,6 +132,7 @@ impl Wizard {
             revision: 0,
             hint: None,
             azure: azure::AzureState::from_saved(s.azure),
+            permissions: permissions::Permissions::default(),
         }
         .gated()
     }
@@ -464,6 +468,7 @@ impl Wizard {
                     region,
                     identity: Some(identity.clone()),
                     verified_at,
+                    permissions: None,
                 }),
             }
         }

@@ -115,6 +115,7 @@ impl EscherApp {
                 Event::AzureVerified { cloud, verdicts } => {
                     self.wizard.azure.take_verdicts(&cloud, verdicts)
                 }
+                Event::Permissions(report) => self.wizard.record_permissions(*report),
             }
         }
     }
@@ -311,6 +312,10 @@ impl EscherApp {
                 self.wizard.azure.remove(&id)
             }
             Some(profiles::Action::Close) => self.wizard.pane = Pane::Wizard,
+            Some(profiles::Action::Permissions(a)) => {
+                let wake = Self::wake(ui);
+                super::permissions::start(&mut self.wizard, &self.background, a, wake)
+            }
             Some(profiles::Action::Toggle { name, on }) => self.wizard.set_enabled(&name, on),
             None => {}
         }
@@ -399,6 +404,10 @@ impl EscherApp {
             Some(Action::AddAnother) => self.wizard.add_another(),
             Some(Action::BackToProfiles) => self.wizard.open_profiles(),
             Some(Action::RunInTerminal(i)) => self.open_terminal(ui, Some(i)),
+            Some(Action::Permissions(a)) => {
+                let wake = Self::wake(ui);
+                super::permissions::start(&mut self.wizard, &self.background, a, wake)
+            }
             None => {}
         }
         if reveal && let Some(saved) = &self.policy_saved {

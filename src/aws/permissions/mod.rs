@@ -369,6 +369,20 @@ async fn organization(ctx: &Context, timeout: Duration) -> Option<String> {
     v["Organization"]["Id"].as_str().map(str::to_owned)
 }
 
+/// A report for a check that could not run (it stopped unexpectedly).
+pub fn stopped(profile: &str, options: Options, why: &str) -> PermissionReport {
+    let capabilities: Vec<Capability> = Capability::FREE
+        .into_iter()
+        .chain(options.cost_explorer.then_some(Capability::CostExplorer))
+        .collect();
+    let mut r = unable(profile, &capabilities, why);
+    for row in &mut r.rows {
+        row.explanation = format!("The check stopped before an answer: {why}. Check permissions again.");
+    }
+    r.write.explanation = r.rows.first().map(|r| r.explanation.clone()).unwrap_or_default();
+    r
+}
+
 /// A report for a profile Escher could not sign in as.
 fn unable(profile: &str, capabilities: &[Capability], why: &str) -> PermissionReport {
     let words = format!("Escher could not sign in as {profile} to ask: {why}");
