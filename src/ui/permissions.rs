@@ -17,6 +17,8 @@ pub enum Action {
 
 pub struct View<'a> {
     pub profile: &'a str,
+    /// The account id the last check verified.
+    pub account: Option<&'a str>,
     pub running: bool,
     /// This session's report.
     pub report: Option<&'a PermissionReport>,
@@ -26,8 +28,17 @@ pub struct View<'a> {
 
 impl<'a> View<'a> {
     pub fn of(wizard: &'a crate::wizard::Wizard, profile: &'a str) -> Self {
+        let account = wizard
+            .report_for(profile)
+            .and_then(|r| r.identity())
+            .or_else(|| {
+                let saved = wizard.profiles().iter().find(|p| p.name == profile);
+                saved.and_then(|p| p.identity.as_ref())
+            })
+            .map(|id| id.account.as_str());
         View {
             profile,
+            account,
             running: wizard.permissions.is_running(profile),
             report: wizard.permissions.report(profile),
             saved: wizard.saved_permissions(profile),
@@ -85,7 +96,7 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         return action;
     }
     match (v.report, v.saved) {
-        (Some(r), _) => rows(ui, r),
+        (Some(r), _) => rows(ui, r, v.account),
         (None, Some(s)) => remembered(ui, s),
         (None, None) => {}
     }
@@ -100,10 +111,10 @@ fn mark(ui: &Ui, allowed: Option<bool>) -> (&'static str, egui::Color32) {
     }
 }
 
-fn rows(ui: &mut Ui, r: &PermissionReport) {
+fn rows(ui: &mut Ui, r: &PermissionReport, account: Option<&str>) {
     let names = account_names(Some(&SavedPermissions::from_report(r)));
-    if !names.is_empty() {
-        ui.label(RichText::new(format!("Account{names}")).weak());
+    if let (Some(account), false) = (account, names.is_empty()) {
+        ui.label(RichText::new(format!("Account {account}{names}")).strong());
     }
     for row in &r.rows {
         let (m, color) = mark(ui, row.allowed);

@@ -7,6 +7,7 @@
 mod services;
 mod sigv4;
 
+#[allow(unused_imports)] // only the engine tests use it
 pub use services::CostExplorer;
 
 use escher::aws::env::AwsEnv;

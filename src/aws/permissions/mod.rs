@@ -127,7 +127,7 @@ pub struct Options {
 }
 
 /// The words on the Cost Explorer button and beside `--cost-explorer`.
-pub const COST_EXPLORER_PRICE: &str = "AWS charges $0.01 per Cost Explorer request";
+pub const COST_EXPLORER_PRICE: &str = "AWS charges $0.01 per request";
 
 pub const READ_ONLY_ADVICE: &str = "Escher needs read-only access. Give it a sign-in of its own with the \
      AWS-managed ReadOnlyAccess policy, or the minimum read-only policy (What Escher needs) — not \

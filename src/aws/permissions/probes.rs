@@ -268,8 +268,7 @@ pub fn row(capability: Capability, verdicts: &[Verdict], details: &[String]) -> 
             String::new()
         } else {
             format!(
-                " Add {} to the Action list of the policy this sign-in uses (the minimum read-only policy's \
-                 own {}).",
+                " Add {} (the minimum policy's own {}) to its policy's Action list.",
                 lines.join(", "),
                 if lines.len() == 1 { "line" } else { "lines" }
             )
@@ -277,7 +276,7 @@ pub fn row(capability: Capability, verdicts: &[Verdict], details: &[String]) -> 
         (
             Some(false),
             format!(
-                "Denied: this sign-in may not call {}.{add}",
+                "Denied: may not call {}.{add}",
                 missing.join(", ")
             ),
         )
