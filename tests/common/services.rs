@@ -193,7 +193,8 @@ pub(super) fn answer(req: &Request, state: &Mutex<State>) -> Option<Answer> {
             "Request would have succeeded, but DryRun flag is set.",
         ));
     }
-    if !(op.starts_with("Describe") || op.starts_with("List") || op.starts_with("Get") || op.starts_with("Lookup")) {
+    let reads = ["Describe", "List", "Get", "Lookup", "Simulate"];
+    if !reads.iter().any(|r| op.starts_with(r)) {
         // A real change: the tests assert this never happens.
         s.mutations.push(action.clone());
     }
@@ -357,6 +358,18 @@ fn success(action: &str, body: &str, s: &State, who: &Who) -> Answer {
                 r#"<ListAccountAliasesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListAccountAliasesResult><IsTruncated>false</IsTruncated><AccountAliases>{members}</AccountAliases></ListAccountAliasesResult>{meta}</ListAccountAliasesResponse>"#
             ))
         }
+        "iam:SimulatePrincipalPolicy" => simulate(body, s),
+        "iam:GetRole" => {
+            let role = form(body)
+                .into_iter()
+                .find(|(k, _)| k == "RoleName")
+                .map(|(_, v)| v)
+                .unwrap_or_default();
+            xml(format!(
+                r#"<GetRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetRoleResult><Role><Path>/escher/</Path><RoleName>{role}</RoleName><Arn>arn:aws:iam::{}:role/escher/{role}</Arn></Role></GetRoleResult>{meta}</GetRoleResponse>"#,
+                who.account
+            ))
+        }
         "rds:DescribeDBInstances" => xml(format!(
             r#"<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances/></DescribeDBInstancesResult>{meta}</DescribeDBInstancesResponse>"#
         )),
@@ -406,4 +419,47 @@ fn cost_and_usage(body: &str, mode: CostExplorer) -> Answer {
             "DimensionValueAttributes": []
         })),
     }
+}
+
+/// IAM's policy simulator: each action named, judged by the policy of the
+/// principal named (found by its ARN), as `allowed` or `implicitDeny`.
+fn simulate(body: &str, s: &State) -> Answer {
+    let params = form(body);
+    let source = params
+        .iter()
+        .find(|(k, _)| k == "PolicySourceArn")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    let key = s.keys.iter().find(|(_, k)| {
+        k.identity.as_ref().is_some_and(|id| id.arn == source)
+    });
+    let Some((access_key, _)) = key else {
+        return query_error(
+            Protocol::Query {
+                version: "2010-05-08",
+                namespace: Some("https://iam.amazonaws.com/doc/2010-05-08/"),
+            },
+            404,
+            "NoSuchEntity",
+            &format!("The principal {source} cannot be found."),
+        );
+    };
+    let policy = s.policies.get(access_key).cloned().unwrap_or_default();
+    let members: String = params
+        .iter()
+        .filter(|(k, _)| k.starts_with("ActionNames.member."))
+        .map(|(_, action)| {
+            let decision = if policy.iter().any(|p| action_matches(p, action)) {
+                "allowed"
+            } else {
+                "implicitDeny"
+            };
+            format!(
+                "<member><EvalDecision>{decision}</EvalDecision><EvalActionName>{action}</EvalActionName><EvalResourceName>*</EvalResourceName><MatchedStatements/><MissingContextValues/></member>"
+            )
+        })
+        .collect();
+    xml(format!(
+        r#"<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>{members}</EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>{REQUEST_ID}</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>"#
+    ))
 }

@@ -121,6 +121,22 @@ fn a_principal_allowed_everything_reads_all_and_is_warned_it_can_write() {
     assert!(aws.mutations().is_empty(), "the write was a dry run: {:?}", aws.mutations());
 }
 
+#[test]
+fn where_the_simulator_may_be_asked_it_finds_writes_the_dry_run_cannot() {
+    // No EC2 write, so the dry run is refused; but S3 writes are allowed.
+    let (aws, home) = principal(&["ec2:Describe*", "iam:SimulatePrincipalPolicy", "s3:PutObject"]);
+    let r = run(&home, &aws.url, Options::default());
+    assert_eq!(r.write.can_write, Some(true), "{}", r.write.explanation);
+    assert!(r.write.explanation.contains("policy simulator allows s3:PutObject"), "{}", r.write.explanation);
+    assert!(aws.service_calls().contains(&"iam:SimulatePrincipalPolicy".to_owned()));
+    // With the simulator and no writes at all, it says so.
+    let (aws, home) = principal(&["ec2:Describe*", "iam:SimulatePrincipalPolicy"]);
+    let r = run(&home, &aws.url, Options::default());
+    assert_eq!(r.write.can_write, Some(false));
+    assert!(r.write.explanation.contains("allows none of"), "{}", r.write.explanation);
+    assert!(aws.mutations().is_empty());
+}
+
 fn cost_explorer_row(mode: CostExplorer, actions: &[&str]) -> escher::aws::permissions::CapabilityCheck {
     let (aws, home) = principal(actions);
     aws.cost_explorer(mode);

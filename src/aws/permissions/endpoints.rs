@@ -31,6 +31,8 @@ pub const CLOUDWATCH: Service = regional("CloudWatch", "monitoring", "monitoring
 pub const TAGGING: Service = regional("Resource Groups Tagging API", "tagging", "tagging");
 pub const COST_EXPLORER: Service = global("Cost Explorer", "ce", "ce");
 pub const ORGANIZATIONS: Service = global("Organizations", "organizations", "organizations");
+/// Regional, as the SDK's STS client resolves it now.
+pub const STS: Service = regional("STS", "sts", "sts");
 
 const fn regional(sdk_id: &'static str, host: &'static str, signing: &'static str) -> Service {
     Service {

@@ -10,6 +10,7 @@ pub mod policy_match;
 pub mod probes;
 pub mod saved;
 pub mod wire;
+mod write;
 
 use super::check::{Connections, load_sdk_config, preflight};
 use super::diagnose::Failure;
@@ -206,6 +207,7 @@ async fn sign_in(
         endpoints::TAGGING,
         endpoints::COST_EXPLORER,
         endpoints::ORGANIZATIONS,
+        endpoints::STS,
     ];
     Ok(Context {
         creds,
@@ -256,7 +258,7 @@ async fn probe_all(
     };
     let (rows, write, alias, organization) = tokio::join!(
         rows,
-        can_write(ctx, timeout),
+        write::can_write(ctx, timeout),
         account_alias(ctx, timeout),
         organization(ctx, timeout)
     );
@@ -317,37 +319,6 @@ async fn probe_capability(
         })
         .collect();
     probes::row(capability, &verdicts, &details)
-}
-
-async fn can_write(ctx: &Context, timeout: Duration) -> WriteCheck {
-    let probe = probes::write_probe();
-    let answer = send(ctx, &probe, timeout).await;
-    let (code, detail) = match &answer {
-        Ok(r) => (r.code.clone().unwrap_or_default(), r.detail()),
-        Err(no) => (String::new(), no.words()),
-    };
-    match code.as_str() {
-        "DryRunOperation" => WriteCheck {
-            can_write: Some(true),
-            explanation: format!(
-                "This sign-in can change resources: AWS would have let it tag an EC2 instance (CreateTags, \
-                 tried as a dry run, so nothing changed). {READ_ONLY_ADVICE}"
-            ),
-            detail,
-        },
-        "UnauthorizedOperation" => WriteCheck {
-            can_write: Some(false),
-            explanation: "This sign-in cannot change EC2 resources (a dry-run CreateTags was refused), as \
-                          Escher asks."
-                .to_owned(),
-            detail,
-        },
-        _ => WriteCheck {
-            can_write: None,
-            explanation: format!("Whether this sign-in can write could not be told ({detail})."),
-            detail,
-        },
-    }
 }
 
 async fn account_alias(ctx: &Context, timeout: Duration) -> Option<String> {
