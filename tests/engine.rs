@@ -12,10 +12,10 @@ mod check;
 mod cli;
 #[path = "engine/discovery.rs"]
 mod discovery;
-#[path = "engine/permissions.rs"]
-mod permissions;
 #[path = "engine/packaging.rs"]
 mod packaging;
+#[path = "engine/permissions.rs"]
+mod permissions;
 #[path = "engine/settings.rs"]
 mod settings;
 #[path = "engine/terminal.rs"]

@@ -69,7 +69,9 @@ fn https_client(bundle: &ca_bundle::Bundle) -> SharedHttpClient {
 }
 
 /// The system's roots plus the bundle's certificates (`None`: roots only).
-pub(crate) fn trust_context(bundle: &ca_bundle::Bundle) -> Option<aws_smithy_http_client::tls::TlsContext> {
+pub(crate) fn trust_context(
+    bundle: &ca_bundle::Bundle,
+) -> Option<aws_smithy_http_client::tls::TlsContext> {
     use aws_smithy_http_client::tls::{TlsContext, TrustStore};
     if bundle.pem().is_empty() {
         return None;

@@ -12,7 +12,10 @@ use egui::{RichText, Ui};
 use std::time::{Duration, SystemTime};
 
 pub enum Action {
-    Check { profile: String, cost_explorer: bool },
+    Check {
+        profile: String,
+        cost_explorer: bool,
+    },
 }
 
 pub struct View<'a> {
@@ -70,9 +73,14 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     let name = v.profile;
     ui.horizontal_wrapped(|ui| {
         let can = !v.running;
-        if button_named(ui, can, "Check permissions", &format!("Check permissions of {name}"))
-            .on_hover_text("One read-only call per service Escher reads, and a dry-run write")
-            .clicked()
+        if button_named(
+            ui,
+            can,
+            "Check permissions",
+            &format!("Check permissions of {name}"),
+        )
+        .on_hover_text("One read-only call per service Escher reads, and a dry-run write")
+        .clicked()
         {
             action = Some(Action::Check {
                 profile: name.to_owned(),
@@ -80,7 +88,8 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
             });
         }
         let ce_text = format!("Also Cost Explorer ({COST_EXPLORER_PRICE})");
-        let ce_name = format!("Check permissions of {name} and Cost Explorer ({COST_EXPLORER_PRICE})");
+        let ce_name =
+            format!("Check permissions of {name} and Cost Explorer ({COST_EXPLORER_PRICE})");
         if button_named(ui, can, &ce_text, &ce_name).clicked() {
             action = Some(Action::Check {
                 profile: name.to_owned(),
@@ -120,8 +129,12 @@ fn rows(ui: &mut Ui, r: &PermissionReport, account: Option<&str>) {
         let (m, color) = mark(ui, row.allowed);
         let resp = ui.add(
             egui::Label::new(
-                RichText::new(format!("{m} {}: {}", row.capability.title(), row.explanation))
-                    .color(color),
+                RichText::new(format!(
+                    "{m} {}: {}",
+                    row.capability.title(),
+                    row.explanation
+                ))
+                .color(color),
             )
             .wrap(),
         );

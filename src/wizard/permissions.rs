@@ -73,7 +73,10 @@ mod tests {
             ..Settings::default()
         });
         assert!(w.permissions.start("prod"));
-        assert!(!w.permissions.start("prod"), "a second click starts nothing");
+        assert!(
+            !w.permissions.start("prod"),
+            "a second click starts nothing"
+        );
         let row = |c, allowed| CapabilityCheck {
             capability: c,
             allowed,

@@ -60,11 +60,17 @@ fn service(signing_name: &str) -> Option<(&'static str, Protocol)> {
         "ec2" => ("ec2", q("2016-11-15", None)),
         "iam" => (
             "iam",
-            q("2010-05-08", Some("https://iam.amazonaws.com/doc/2010-05-08/")),
+            q(
+                "2010-05-08",
+                Some("https://iam.amazonaws.com/doc/2010-05-08/"),
+            ),
         ),
         "rds" => (
             "rds",
-            q("2014-10-31", Some("http://rds.amazonaws.com/doc/2014-10-31/")),
+            q(
+                "2014-10-31",
+                Some("http://rds.amazonaws.com/doc/2014-10-31/"),
+            ),
         ),
         "monitoring" => (
             "cloudwatch",
@@ -136,7 +142,12 @@ pub(super) fn answer(req: &Request, state: &Mutex<State>) -> Option<Answer> {
                     .get("content-type")
                     .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
             {
-                return Some(query_error(protocol, 400, "InvalidRequest", "Expected a form POST"));
+                return Some(query_error(
+                    protocol,
+                    400,
+                    "InvalidRequest",
+                    "Expected a form POST",
+                ));
             }
             if param("Version").as_deref() != Some(version) {
                 return Some(query_error(
@@ -152,7 +163,11 @@ pub(super) fn answer(req: &Request, state: &Mutex<State>) -> Option<Answer> {
             if req.method == "GET" && (req.path == "/" || req.path.starts_with("/?")) {
                 "ListAllMyBuckets".to_owned()
             } else {
-                return Some(s3_error(405, "MethodNotAllowed", "The specified method is not allowed"));
+                return Some(s3_error(
+                    405,
+                    "MethodNotAllowed",
+                    "The specified method is not allowed",
+                ));
             }
         }
         Protocol::Json { target_prefix } => {
@@ -208,7 +223,11 @@ struct Who {
 
 /// The key must be known, its session token the one sent, and the
 /// signature made with its secret.
-fn authenticate(req: &Request, auth: &sigv4::Authorization, s: &State) -> Result<Who, &'static str> {
+fn authenticate(
+    req: &Request,
+    auth: &sigv4::Authorization,
+    s: &State,
+) -> Result<Who, &'static str> {
     let key = s.keys.get(&auth.access_key).ok_or("InvalidClientTokenId")?;
     if req.headers.get("x-amz-security-token") != key.token.as_ref() || key.expired {
         return Err("InvalidClientTokenId");
@@ -245,11 +264,21 @@ fn auth_error(protocol: Protocol, code: &'static str) -> Answer {
         _ => "The security token included in the request is invalid.",
     };
     match protocol {
-        Protocol::Query { namespace: None, .. } => ec2_error(401, "AuthFailure", "AWS was not able to validate the provided access credentials"),
+        Protocol::Query {
+            namespace: None, ..
+        } => ec2_error(
+            401,
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+        ),
         Protocol::Query { .. } => query_error(protocol, 403, code, message),
         Protocol::RestXml => s3_error(
             403,
-            if code == "SignatureDoesNotMatch" { code } else { "InvalidAccessKeyId" },
+            if code == "SignatureDoesNotMatch" {
+                code
+            } else {
+                "InvalidAccessKeyId"
+            },
             message,
         ),
         Protocol::Json { .. } => json_error(
@@ -268,7 +297,9 @@ fn denied(protocol: Protocol, arn: &str, action: &str) -> Answer {
         "User: {arn} is not authorized to perform: {action} because no identity-based policy allows the {action} action"
     );
     match protocol {
-        Protocol::Query { namespace: None, .. } => ec2_error(
+        Protocol::Query {
+            namespace: None, ..
+        } => ec2_error(
             403,
             "UnauthorizedOperation",
             &format!("You are not authorized to perform this operation. {why}"),
@@ -291,7 +322,11 @@ fn ec2_error(status: u16, code: &str, message: &str) -> Answer {
 }
 
 fn query_error(protocol: Protocol, status: u16, code: &str, message: &str) -> Answer {
-    let Protocol::Query { namespace: Some(ns), .. } = protocol else {
+    let Protocol::Query {
+        namespace: Some(ns),
+        ..
+    } = protocol
+    else {
         return ec2_error(status, code, message);
     };
     (
@@ -391,7 +426,10 @@ fn success(action: &str, body: &str, s: &State, who: &Who) -> Answer {
                 "Your account is not a member of an organization.",
             ),
         },
-        other => json_error("InvalidAction", &format!("{other} is not played by this stand-in")),
+        other => json_error(
+            "InvalidAction",
+            &format!("{other} is not played by this stand-in"),
+        ),
     }
 }
 
@@ -430,9 +468,10 @@ fn simulate(body: &str, s: &State) -> Answer {
         .find(|(k, _)| k == "PolicySourceArn")
         .map(|(_, v)| v.as_str())
         .unwrap_or_default();
-    let key = s.keys.iter().find(|(_, k)| {
-        k.identity.as_ref().is_some_and(|id| id.arn == source)
-    });
+    let key = s
+        .keys
+        .iter()
+        .find(|(_, k)| k.identity.as_ref().is_some_and(|id| id.arn == source));
     let Some((access_key, _)) = key else {
         return query_error(
             Protocol::Query {

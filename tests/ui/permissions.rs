@@ -27,7 +27,10 @@ fn check_permissions_after_a_passing_check_shows_a_row_per_capability() {
         .policy("AKIAPROD", &["ec2:Describe*", "iam:List*"])
         .account_alias("acme-prod");
     let mut h = connected(&w);
-    assert!(h.query_by_label_contains("✔ EC2").is_none(), "not before the click");
+    assert!(
+        h.query_by_label_contains("✔ EC2").is_none(),
+        "not before the click"
+    );
     click(&mut h, "Check permissions of prod-admin");
     step_until(&mut h, "the permission rows", |h| {
         h.query_by_label_contains("✖ S3:").is_some()
@@ -41,7 +44,10 @@ fn check_permissions_after_a_passing_check_shows_a_row_per_capability() {
     );
     assert!(h.query_by_label_contains("✖ CloudTrail:").is_some());
     assert!(h.query_by_label_contains("✔ Read-only").is_some());
-    assert!(h.query_by_label("Account 123456789012 (alias acme-prod)").is_some());
+    assert!(
+        h.query_by_label("Account 123456789012 (alias acme-prod)")
+            .is_some()
+    );
     assert!(
         h.query_by_label_contains("Cost Explorer:").is_none(),
         "Cost Explorer only when asked"
@@ -62,10 +68,31 @@ fn check_permissions_after_a_passing_check_shows_a_row_per_capability() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let saved = &v["profiles"][0]["permissions"];
     assert_eq!(saved["allowed"], serde_json::json!(["ec2"]));
-    assert!(saved["denied"].as_array().unwrap().contains(&"s3".into()), "{saved}");
+    assert!(
+        saved["denied"].as_array().unwrap().contains(&"s3".into()),
+        "{saved}"
+    );
     assert_eq!(saved["can_write"], false);
     assert_eq!(saved["account_alias"], "acme-prod");
-    assert!(!text.contains("AKIAPROD") && !text.contains("wJalrXUtnFEMI"), "{text}");
+    assert!(
+        !text.contains("AKIAPROD") && !text.contains("wJalrXUtnFEMI"),
+        "{text}"
+    );
+
+    // The app starts again: Settings shows what was kept, without asking AWS.
+    let calls = w.aws.service_calls().len();
+    let mut h = harness(w.app());
+    click(&mut h, "Settings");
+    step_until(&mut h, "the profiles pane", |h| {
+        h.query_by_label("Settings → Profiles").is_some()
+    });
+    assert!(
+        h.query_by_label_contains("123456789012 (alias acme-prod) · verified")
+            .is_some()
+    );
+    let summary = ": ✔ EC2 · ✖ S3, IAM, RDS, CloudTrail, CloudWatch, Tags · read-only";
+    assert!(h.query_by_label_contains(summary).is_some());
+    assert_eq!(w.aws.service_calls().len(), calls);
 }
 
 #[test]
@@ -80,7 +107,10 @@ fn a_sign_in_that_can_write_is_warned_and_cost_explorer_is_asked_on_request() {
     step_until(&mut h, "the permission rows", |h| {
         h.query_by_label_contains("✔ Cost Explorer:").is_some()
     });
-    assert!(h.query_by_label_contains("This sign-in can change resources").is_some());
+    assert!(
+        h.query_by_label_contains("This sign-in can change resources")
+            .is_some()
+    );
     assert!(h.query_by_label_contains("ReadOnlyAccess").is_some());
     assert!(h.query_by_label("✔ S3: Escher can read S3.").is_some());
     assert!(w.aws.mutations().is_empty(), "{:?}", w.aws.mutations());

@@ -127,15 +127,35 @@ fn partition(region: &str) -> Partition {
     } else if region.starts_with("us-gov-") {
         p("amazonaws.com", "api.aws", "us-gov-west-1", "us-gov-west-1")
     } else if region.starts_with("us-isob-") {
-        p("sc2s.sgov.gov", "sc2s.sgov.gov", "us-isob-east-1", "us-isob-east-1")
+        p(
+            "sc2s.sgov.gov",
+            "sc2s.sgov.gov",
+            "us-isob-east-1",
+            "us-isob-east-1",
+        )
     } else if region.starts_with("us-isof-") {
-        p("csp.hci.ic.gov", "csp.hci.ic.gov", "us-isof-south-1", "us-isof-south-1")
+        p(
+            "csp.hci.ic.gov",
+            "csp.hci.ic.gov",
+            "us-isof-south-1",
+            "us-isof-south-1",
+        )
     } else if region.starts_with("us-iso-") {
         p("c2s.ic.gov", "c2s.ic.gov", "us-iso-east-1", "us-iso-east-1")
     } else if region.starts_with("eu-isoe-") {
-        p("cloud.adc-e.uk", "cloud.adc-e.uk", "eu-isoe-west-1", "eu-isoe-west-1")
+        p(
+            "cloud.adc-e.uk",
+            "cloud.adc-e.uk",
+            "eu-isoe-west-1",
+            "eu-isoe-west-1",
+        )
     } else if region.starts_with("eusc-") {
-        p("amazonaws.eu", "amazonaws.eu", "eusc-de-east-1", "eusc-de-east-1")
+        p(
+            "amazonaws.eu",
+            "amazonaws.eu",
+            "eusc-de-east-1",
+            "eusc-de-east-1",
+        )
     } else {
         p("amazonaws.com", "api.aws", "us-east-1", "us-east-1")
     }
@@ -161,7 +181,10 @@ pub fn resolve(service: &Service, settings: &Settings) -> Endpoint {
         return global_endpoint(service, settings, &part);
     }
     let url = if service.host_prefix == "s3" && settings.dual_stack {
-        format!("https://s3{fips}.dualstack.{}.{}", settings.region, part.dns)
+        format!(
+            "https://s3{fips}.dualstack.{}.{}",
+            settings.region, part.dns
+        )
     } else if settings.dual_stack {
         format!(
             "https://{}{fips}.{}.{}",

@@ -348,9 +348,14 @@ pub fn stopped(profile: &str, options: Options, why: &str) -> PermissionReport {
         .collect();
     let mut r = unable(profile, &capabilities, why);
     for row in &mut r.rows {
-        row.explanation = format!("The check stopped before an answer: {why}. Check permissions again.");
+        row.explanation =
+            format!("The check stopped before an answer: {why}. Check permissions again.");
     }
-    r.write.explanation = r.rows.first().map(|r| r.explanation.clone()).unwrap_or_default();
+    r.write.explanation = r
+        .rows
+        .first()
+        .map(|r| r.explanation.clone())
+        .unwrap_or_default();
     r
 }
 

@@ -275,10 +275,7 @@ pub fn row(capability: Capability, verdicts: &[Verdict], details: &[String]) -> 
         };
         (
             Some(false),
-            format!(
-                "Denied: may not call {}.{add}",
-                missing.join(", ")
-            ),
+            format!("Denied: may not call {}.{add}", missing.join(", ")),
         )
     } else if verdicts.contains(&Verdict::CeNotEnabled) {
         (
@@ -346,11 +343,23 @@ mod tests {
             Verdict::Denied("ec2:DescribeRegions".into())
         );
         let throttled = reply(503, "RequestLimitExceeded", "Request limit exceeded.");
-        assert!(matches!(verdict(ec2, &throttled, "eu-west-1"), Verdict::Unknown(w) if w.contains("slow down")));
-        let opt_in = reply(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
-        assert!(matches!(verdict(ec2, &opt_in, "me-south-1"), Verdict::Unknown(w) if w.contains("me-south-1") && w.contains("not enabled")));
+        assert!(
+            matches!(verdict(ec2, &throttled, "eu-west-1"), Verdict::Unknown(w) if w.contains("slow down"))
+        );
+        let opt_in = reply(
+            401,
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+        );
+        assert!(
+            matches!(verdict(ec2, &opt_in, "me-south-1"), Verdict::Unknown(w) if w.contains("me-south-1") && w.contains("not enabled"))
+        );
         let ce = &probes_for(Capability::CostExplorer, SystemTime::now())[0];
-        let off = reply(400, "AccessDeniedException", "User not enabled for cost explorer access");
+        let off = reply(
+            400,
+            "AccessDeniedException",
+            "User not enabled for cost explorer access",
+        );
         assert_eq!(verdict(ce, &off, "us-east-1"), Verdict::CeNotEnabled);
         let no_data = reply(400, "DataUnavailableException", "Data is not available.");
         assert_eq!(verdict(ce, &no_data, "us-east-1"), Verdict::CeNoData);
@@ -376,6 +385,9 @@ mod tests {
             panic!("JSON")
         };
         assert_eq!(target, "AWSInsightsIndexService.GetCostAndUsage");
-        assert!(body.contains(r#""Start":"2025-11-30","End":"2025-12-01""#), "{body}");
+        assert!(
+            body.contains(r#""Start":"2025-11-30","End":"2025-12-01""#),
+            "{body}"
+        );
     }
 }

@@ -289,7 +289,10 @@ mod tests {
         );
         assert_eq!(r.code.as_deref(), Some("AccessDeniedException"));
         assert_eq!(r.message, "no &amp; way");
-        assert_eq!(xml_text("<a><Code>A&amp;B</Code></a>", "Code").unwrap(), "A&B");
+        assert_eq!(
+            xml_text("<a><Code>A&amp;B</Code></a>", "Code").unwrap(),
+            "A&B"
+        );
         assert_eq!(form_encode("a b/c"), "a%20b%2Fc");
     }
 }

@@ -72,9 +72,11 @@ fn verdict(dry: &DryRun, simulated: Option<&[String]>, detail: String) -> WriteC
                      refused, and IAM's policy simulator allows none of {}.",
                     SIMULATED_WRITES.join(", ")
                 ),
-                None => "This sign-in cannot change EC2 resources (a dry-run CreateTags was refused), \
+                None => {
+                    "This sign-in cannot change EC2 resources (a dry-run CreateTags was refused), \
                          as Escher asks."
-                    .to_owned(),
+                        .to_owned()
+                }
             },
         ),
         (DryRun::Unknown(why), None) => (
@@ -196,9 +198,17 @@ mod tests {
     fn the_simulator_widens_the_answer_but_is_never_needed() {
         let refused = verdict(&DryRun::Refused, None, String::new());
         assert_eq!(refused.can_write, Some(false));
-        let wider = verdict(&DryRun::Refused, Some(&["s3:PutObject".to_owned()]), String::new());
+        let wider = verdict(
+            &DryRun::Refused,
+            Some(&["s3:PutObject".to_owned()]),
+            String::new(),
+        );
         assert_eq!(wider.can_write, Some(true));
-        assert!(wider.explanation.contains("s3:PutObject"), "{}", wider.explanation);
+        assert!(
+            wider.explanation.contains("s3:PutObject"),
+            "{}",
+            wider.explanation
+        );
         let none = verdict(&DryRun::Refused, Some(&[]), String::new());
         assert_eq!(none.can_write, Some(false));
         assert!(none.explanation.contains("allows none of"));
