@@ -468,10 +468,21 @@ fn simulate(body: &str, s: &State) -> Answer {
         .find(|(k, _)| k == "PolicySourceArn")
         .map(|(_, v)| v.as_str())
         .unwrap_or_default();
-    let key = s
-        .keys
-        .iter()
-        .find(|(_, k)| k.identity.as_ref().is_some_and(|id| id.arn == source));
+    // A user by its ARN; an assumed role's session by its role's ARN,
+    // with the path GetRole gives (`/escher/`).
+    let key = s.keys.iter().find(|(_, k)| {
+        k.identity.as_ref().is_some_and(|id| {
+            let role = id
+                .arn
+                .split(":assumed-role/")
+                .nth(1)
+                .and_then(|r| r.split('/').next());
+            match role {
+                Some(role) => source == format!("arn:aws:iam::{}:role/escher/{role}", id.account),
+                None => id.arn == source,
+            }
+        })
+    });
     let Some((access_key, _)) = key else {
         return query_error(
             Protocol::Query {

@@ -202,6 +202,38 @@ fn where_the_simulator_may_be_asked_it_finds_writes_the_dry_run_cannot() {
     assert!(aws.mutations().is_empty());
 }
 
+#[test]
+fn an_assumed_role_is_simulated_as_its_role_with_its_path() {
+    let aws = FakeAws::start();
+    let role = FakeIdentity {
+        account: "111122223333".into(),
+        arn: "arn:aws:sts::111122223333:assumed-role/EscherRead/alice".into(),
+        user_id: "AROAEXAMPLE:alice".into(),
+    };
+    aws.session("ASIAROLE", "s3cr3t", "tok", role).policy(
+        "ASIAROLE",
+        &[
+            "iam:GetRole",
+            "iam:SimulatePrincipalPolicy",
+            "rds:DeleteDBInstance",
+        ],
+    );
+    let home = Home::new();
+    home.config("[profile p]\nregion = eu-west-1\n");
+    home.credentials(
+        "[p]\naws_access_key_id = ASIAROLE\naws_secret_access_key = s3cr3t\naws_session_token = tok\n",
+    );
+    let r = run(&home, &aws.url, Options::default());
+    assert_eq!(r.write.can_write, Some(true), "{}", r.write.explanation);
+    assert!(
+        r.write.explanation.contains("allows rds:DeleteDBInstance"),
+        "{}",
+        r.write.explanation
+    );
+    let calls = aws.service_calls();
+    assert!(calls.contains(&"iam:GetRole".to_owned()), "{calls:?}");
+}
+
 fn cost_explorer_row(
     mode: CostExplorer,
     actions: &[&str],

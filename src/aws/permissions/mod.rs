@@ -130,9 +130,9 @@ pub struct Options {
 /// The words on the Cost Explorer button and beside `--cost-explorer`.
 pub const COST_EXPLORER_PRICE: &str = "AWS charges $0.01 per request";
 
-pub const READ_ONLY_ADVICE: &str = "Escher needs read-only access. Give it a sign-in of its own with the \
-     AWS-managed ReadOnlyAccess policy, or the minimum read-only policy (What Escher needs) — not \
-     AdministratorAccess.";
+pub const READ_ONLY_ADVICE: &str = "Escher needs read-only access: give it a sign-in of its own with the \
+     AWS-managed ReadOnlyAccess policy, or the minimum read-only policy (escher-readonly-policy.json, \
+     under What Escher needs in the window) — not AdministratorAccess.";
 
 /// The same, reading the files first (one profile, nothing shared).
 pub async fn check_profile_permissions(
