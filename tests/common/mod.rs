@@ -7,8 +7,8 @@
 mod services;
 mod sigv4;
 
-#[allow(unused_imports)] // only the engine tests use it
-pub use services::CostExplorer;
+#[allow(unused_imports)] // only the engine tests use them
+pub use services::{CostExplorer, Trouble};
 
 use escher::aws::env::AwsEnv;
 use std::collections::HashMap;
@@ -96,6 +96,8 @@ struct State {
     account_alias: Option<String>,
     organization: Option<String>,
     cost_explorer: services::CostExplorer,
+    /// Actions answered with this trouble instead (throttled, region off).
+    troubles: HashMap<String, services::Trouble>,
 }
 
 pub struct FakeAws {
@@ -275,6 +277,16 @@ impl FakeAws {
 
     pub fn cost_explorer(&self, mode: services::CostExplorer) -> &Self {
         self.state.lock().unwrap().cost_explorer = mode;
+        self
+    }
+
+    /// Answer `action` (`rds:DescribeDBInstances`) with `trouble`.
+    pub fn trouble(&self, action: &str, trouble: services::Trouble) -> &Self {
+        self.state
+            .lock()
+            .unwrap()
+            .troubles
+            .insert(action.into(), trouble);
         self
     }
 

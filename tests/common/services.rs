@@ -20,6 +20,15 @@ pub enum CostExplorer {
     NoData,
 }
 
+/// An answer that is neither yes nor no, as each service gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trouble {
+    Throttled,
+    /// The profile's region is an opt-in region not enabled for the
+    /// account: the regional endpoint does not know the credentials.
+    RegionNotEnabled,
+}
+
 type Answer = (u16, &'static str, String);
 
 const REQUEST_ID: &str = "11111111-2222-3333-4444-555555555555";
@@ -189,6 +198,9 @@ pub(super) fn answer(req: &Request, state: &Mutex<State>) -> Option<Answer> {
     };
     let action = format!("{prefix}:{op}");
     s.service_calls.push(action.clone());
+    if let Some(t) = s.troubles.get(&action) {
+        return Some(trouble(protocol, *t));
+    }
     let who = match authenticate(req, &auth, &s) {
         Ok(who) => who,
         Err(code) => return Some(auth_error(protocol, code)),
@@ -512,4 +524,42 @@ fn simulate(body: &str, s: &State) -> Answer {
     xml(format!(
         r#"<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>{members}</EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>{REQUEST_ID}</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>"#
     ))
+}
+
+fn trouble(protocol: Protocol, t: Trouble) -> Answer {
+    let token = "The security token included in the request is invalid.";
+    match (protocol, t) {
+        (
+            Protocol::Query {
+                namespace: None, ..
+            },
+            Trouble::Throttled,
+        ) => ec2_error(503, "RequestLimitExceeded", "Request limit exceeded."),
+        (
+            Protocol::Query {
+                namespace: None, ..
+            },
+            Trouble::RegionNotEnabled,
+        ) => ec2_error(
+            401,
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+        ),
+        (Protocol::Query { .. }, Trouble::Throttled) => {
+            query_error(protocol, 400, "Throttling", "Rate exceeded")
+        }
+        (Protocol::Query { .. }, Trouble::RegionNotEnabled) => {
+            query_error(protocol, 403, "InvalidClientTokenId", token)
+        }
+        (Protocol::RestXml, Trouble::Throttled) => {
+            s3_error(503, "SlowDown", "Please reduce your request rate.")
+        }
+        (Protocol::RestXml, Trouble::RegionNotEnabled) => s3_error(400, "InvalidToken", token),
+        (Protocol::Json { .. }, Trouble::Throttled) => {
+            json_error("ThrottlingException", "Rate exceeded")
+        }
+        (Protocol::Json { .. }, Trouble::RegionNotEnabled) => {
+            json_error("UnrecognizedClientException", token)
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! SigV4 signature and enforces a policy per access key, in each
 //! service's own wire protocol and error shapes.
 
-use crate::common::{CostExplorer, FakeAws, FakeIdentity, Home, refused_url};
+use crate::common::{CostExplorer, FakeAws, FakeIdentity, Home, Trouble, refused_url};
 use escher::aws::permissions::{Capability, Options, PermissionReport, check_profile_permissions};
 use escher::aws::profile_name::ProfileName;
 use std::time::Duration;
@@ -232,6 +232,28 @@ fn an_assumed_role_is_simulated_as_its_role_with_its_path() {
     );
     let calls = aws.service_calls();
     assert!(calls.contains(&"iam:GetRole".to_owned()), "{calls:?}");
+}
+
+#[test]
+fn throttling_and_a_region_not_enabled_are_said_in_words_not_taken_for_denials() {
+    let (aws, home) = principal(&["*"]);
+    aws.trouble("rds:DescribeDBInstances", Trouble::Throttled)
+        .trouble("ec2:DescribeRegions", Trouble::RegionNotEnabled)
+        .trouble("tag:GetTagKeys", Trouble::RegionNotEnabled);
+    let r = run(&home, &aws.url, Options::default());
+    let rds = r.row(Capability::Rds).unwrap();
+    assert_eq!(rds.allowed, None);
+    assert!(rds.explanation.contains("slow down"), "{}", rds.explanation);
+    for c in [Capability::Ec2, Capability::Tag] {
+        let row = r.row(c).unwrap();
+        assert_eq!(row.allowed, None, "{c:?}");
+        assert!(
+            row.explanation.contains("eu-west-1") && row.explanation.contains("not enabled"),
+            "{c:?}: {}",
+            row.explanation
+        );
+    }
+    assert_eq!(allowed(&r, Capability::S3), Some(true));
 }
 
 fn cost_explorer_row(
