@@ -1,6 +1,7 @@
 //! `escher check --permissions`: what each passed profile can read and
 //! whether it can write, as lines or as fields of its `--json` element.
 
+use crate::aws::batch;
 use crate::aws::check::{CheckReport, Connections};
 use crate::aws::env::AwsEnv;
 use crate::aws::permissions::{self, Options, PermissionReport};
@@ -9,8 +10,8 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The permission reports of the passed profiles, by profile name, all
-/// checked at once.
+/// The permission reports of the passed profiles (each names its
+/// profile), a bounded number at a time.
 pub async fn check_passed(
     reports: &[CheckReport],
     env: &AwsEnv,
@@ -24,13 +25,17 @@ pub async fn check_passed(
         return Vec::new();
     };
     let (discovery, conns) = (Arc::new(discovery), Arc::new(Connections::default()));
+    // As many profiles at once as checks run at once.
+    let slots = Arc::new(tokio::sync::Semaphore::new(batch::PARALLEL_CHECKS));
     let mut tasks = tokio::task::JoinSet::new();
     for r in reports.iter().filter(|r| r.passed()) {
         let Ok(name) = ProfileName::parse(&r.profile) else {
             continue;
         };
         let (env, discovery, conns) = (env.clone(), discovery.clone(), conns.clone());
+        let slots = slots.clone();
         tasks.spawn(async move {
+            let _slot = slots.acquire_owned().await;
             permissions::check_permissions(&name, &env, timeout, &discovery, &conns, options).await
         });
     }

@@ -29,7 +29,7 @@ fn query(
         wire: Wire::Query {
             action: op,
             version,
-            params,
+            params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         },
     }
 }

@@ -22,7 +22,8 @@ pub enum Wire {
     Query {
         action: &'static str,
         version: &'static str,
-        params: Vec<(&'static str, String)>,
+        /// Names and values, form-encoded after `Action` and `Version`.
+        params: Vec<(String, String)>,
     },
     /// A REST GET (S3), path and query after the host.
     Get { path: String },

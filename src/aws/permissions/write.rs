@@ -104,21 +104,12 @@ fn simulated_words(allowed: Option<&[String]>, lead: &str) -> String {
 async fn simulate(ctx: &Context, timeout: Duration) -> Option<Vec<String>> {
     let arn = caller_arn(ctx, timeout).await?;
     let source = principal_arn(ctx, &arn, timeout).await?;
-    let mut params = vec![("PolicySourceArn", source)];
-    let names = [
-        "ActionNames.member.1",
-        "ActionNames.member.2",
-        "ActionNames.member.3",
-        "ActionNames.member.4",
-        "ActionNames.member.5",
-        "ActionNames.member.6",
-        "ActionNames.member.7",
-        "ActionNames.member.8",
-        "ActionNames.member.9",
-        "ActionNames.member.10",
-    ];
-    for (key, action) in names.iter().zip(SIMULATED_WRITES) {
-        params.push((key, (*action).to_owned()));
+    let mut params = vec![("PolicySourceArn".to_owned(), source)];
+    for (i, action) in SIMULATED_WRITES.iter().enumerate() {
+        params.push((
+            format!("ActionNames.member.{}", i + 1),
+            (*action).to_owned(),
+        ));
     }
     let reply = iam(ctx, "iam:SimulatePrincipalPolicy", params, timeout).await?;
     let actions = wire::xml_texts(&reply, "EvalActionName");
@@ -162,7 +153,7 @@ async fn principal_arn(ctx: &Context, arn: &str, timeout: Duration) -> Option<St
     let reply = iam(
         ctx,
         "iam:GetRole",
-        vec![("RoleName", role.to_owned())],
+        vec![("RoleName".to_owned(), role.to_owned())],
         timeout,
     )
     .await?;
@@ -173,7 +164,7 @@ async fn principal_arn(ctx: &Context, arn: &str, timeout: Duration) -> Option<St
 async fn iam(
     ctx: &Context,
     action: &'static str,
-    params: Vec<(&'static str, String)>,
+    params: Vec<(String, String)>,
     timeout: Duration,
 ) -> Option<String> {
     let op = action.split_once(':').map(|(_, op)| op)?;
