@@ -60,6 +60,7 @@ fn settings(connected: usize) -> Settings {
                     user_id: format!("AIDA{i:016}"),
                 }),
                 verified_at: Some(hour_ago),
+                permissions: None,
             })
             .collect(),
         ..Settings::default()

@@ -20,6 +20,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 use tokio::runtime::Handle;
 
+mod permissions;
+
 /// The runtime checks run on: two workers, as many as the machines Escher
 /// targets have cores to spare.
 pub fn new_runtime() -> std::io::Result<tokio::runtime::Runtime> {
@@ -52,6 +54,8 @@ pub enum Event {
         cloud: String,
         verdicts: Vec<Verdict>,
     },
+    /// What a profile can read and whether it can write.
+    Permissions(Box<crate::aws::permissions::PermissionReport>),
 }
 
 pub struct Background {

@@ -1,6 +1,8 @@
 //! `escher profiles` and `escher check`: the window's engine for scripts
 //! and terminals. Results go to stdout (text or JSON); problems to stderr.
 
+mod permissions;
+
 use crate::aws::batch;
 use crate::aws::check::{CheckReport, DEFAULT_TIMEOUT, Outcome};
 use crate::aws::diagnose::{Case, Diagnosis};
@@ -132,6 +134,10 @@ pub struct CheckArgs {
     pub all: bool,
     pub json: bool,
     pub timeout: Duration,
+    /// Also check what each passed profile can read and write.
+    pub permissions: bool,
+    /// With `permissions`: also Cost Explorer (a paid request).
+    pub cost_explorer: bool,
 }
 
 impl Default for CheckArgs {
@@ -141,6 +147,8 @@ impl Default for CheckArgs {
             all: false,
             json: false,
             timeout: DEFAULT_TIMEOUT,
+            permissions: false,
+            cost_explorer: false,
         }
     }
 }
@@ -196,10 +204,19 @@ pub fn check(
         read,
     ));
     let all_passed = reports.iter().all(CheckReport::passed);
-    let out = if args.json {
-        json_reports(&reports)
+    let perms = if args.permissions {
+        let options = crate::aws::permissions::Options {
+            cost_explorer: args.cost_explorer,
+        };
+        let checked = permissions::check_passed(&reports, env, args.timeout, options);
+        Some(runtime.block_on(checked))
     } else {
-        text_reports(&reports)
+        None
+    };
+    let out = if args.json {
+        json_reports(&reports, perms.as_deref())
+    } else {
+        text_reports(&reports, perms.as_deref())
     };
     (
         out,
@@ -212,7 +229,16 @@ pub fn check(
     )
 }
 
-fn text_reports(reports: &[CheckReport]) -> String {
+type Perms<'a> = Option<&'a [crate::aws::permissions::PermissionReport]>;
+
+fn perms_of<'a>(
+    perms: &'a [crate::aws::permissions::PermissionReport],
+    profile: &str,
+) -> Option<&'a crate::aws::permissions::PermissionReport> {
+    perms.iter().find(|p| p.profile == profile)
+}
+
+fn text_reports(reports: &[CheckReport], perms: Perms<'_>) -> String {
     let width = reports
         .iter()
         .map(|r| r.profile.chars().count())
@@ -221,10 +247,15 @@ fn text_reports(reports: &[CheckReport]) -> String {
     let mut out = String::new();
     for r in reports {
         match &r.outcome {
-            Outcome::Passed(id) => out.push_str(&format!(
-                "{:<width$}  pass  {}  {}\n",
-                r.profile, id.account, id.arn
-            )),
+            Outcome::Passed(id) => {
+                out.push_str(&format!(
+                    "{:<width$}  pass  {}  {}\n",
+                    r.profile, id.account, id.arn
+                ));
+                if let Some(p) = perms.and_then(|all| perms_of(all, &r.profile)) {
+                    out.push_str(&permissions::text(p, &" ".repeat(width + 8)));
+                }
+            }
             Outcome::Failed(d) => {
                 out.push_str(&format!("{:<width$}  FAIL  {}\n", r.profile, d.title));
                 let pad = " ".repeat(width + 8);
@@ -307,11 +338,15 @@ pub fn put_failure(o: &mut Value, f: &FailureText<'_>) {
     });
 }
 
-fn json_reports(reports: &[CheckReport]) -> String {
-    format!(
-        "{}\n",
-        Value::Array(reports.iter().map(report_json).collect())
-    )
+fn json_reports(reports: &[CheckReport], perms: Perms<'_>) -> String {
+    let rows = reports.iter().map(|r| {
+        let mut o = report_json(r);
+        if let Some(all) = perms {
+            permissions::put_json(&mut o, perms_of(all, &r.profile));
+        }
+        o
+    });
+    format!("{}\n", Value::Array(rows.collect()))
 }
 
 /// Print what a command produced and turn it into the exit code.

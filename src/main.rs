@@ -40,6 +40,15 @@ enum Command {
         /// Seconds each profile may take.
         #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=300))]
         timeout: u64,
+        /// Then, for each profile that passed, what it can read (one
+        /// read-only call per service of the minimum policy) and whether
+        /// it can write (a dry run).
+        #[arg(long)]
+        permissions: bool,
+        /// With --permissions, also ask Cost Explorer (AWS charges $0.01
+        /// per request).
+        #[arg(long, requires = "permissions")]
+        cost_explorer: bool,
     },
     /// Add every account and role an SSO sign-in reaches as profiles of
     /// their own (appended to your AWS config, with a backup), or list or
@@ -134,12 +143,16 @@ fn main() -> ExitCode {
             all,
             json,
             timeout,
+            permissions,
+            cost_explorer,
         }) => {
             let args = escher::cli::CheckArgs {
                 names,
                 all,
                 json,
                 timeout: std::time::Duration::from_secs(timeout),
+                permissions,
+                cost_explorer,
             };
             return escher::cli::run_check(&args);
         }

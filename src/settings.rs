@@ -39,6 +39,9 @@ pub struct SavedProfile {
     pub identity: Option<Identity>,
     /// Seconds since the Unix epoch of the last passed check.
     pub verified_at: Option<u64>,
+    /// The last Check permissions (absent in files from before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<crate::aws::permissions::saved::SavedPermissions>,
 }
 
 /// A verification stamped further ahead than clocks drift is not believed.
@@ -429,6 +432,7 @@ mod tests {
                     region: None,
                     identity: None,
                     verified_at: None,
+                    permissions: None,
                 })
                 .collect(),
             ..Settings::default()

@@ -14,6 +14,7 @@ use std::time::Instant;
 pub mod azure;
 mod lookup;
 pub mod sso_accounts;
+pub mod permissions;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -99,6 +100,8 @@ pub struct Wizard {
     hint: Option<(String, u64, Method, NameHint)>,
     /// Connect Azure: the picker and the connected subscriptions.
     pub azure: azure::AzureState,
+    /// Check permissions: running and finished, this session.
+    pub permissions: permissions::Permissions,
 }
 
 impl Default for Wizard {
@@ -130,6 +133,7 @@ impl Wizard {
             revision: 0,
             hint: None,
             azure: azure::AzureState::from_saved(s.azure),
+            permissions: permissions::Permissions::default(),
         }
         .gated()
     }
@@ -465,6 +469,7 @@ impl Wizard {
                     region,
                     identity: Some(identity.clone()),
                     verified_at,
+                    permissions: None,
                 }),
             }
         }

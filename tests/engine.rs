@@ -14,6 +14,8 @@ mod cli;
 mod discovery;
 #[path = "engine/packaging.rs"]
 mod packaging;
+#[path = "engine/permissions.rs"]
+mod permissions;
 #[path = "engine/settings.rs"]
 mod settings;
 #[path = "engine/sso_populate.rs"]

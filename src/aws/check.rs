@@ -69,7 +69,9 @@ fn https_client(bundle: &ca_bundle::Bundle) -> SharedHttpClient {
 }
 
 /// The system's roots plus the bundle's certificates (`None`: roots only).
-fn trust_context(bundle: &ca_bundle::Bundle) -> Option<aws_smithy_http_client::tls::TlsContext> {
+pub(crate) fn trust_context(
+    bundle: &ca_bundle::Bundle,
+) -> Option<aws_smithy_http_client::tls::TlsContext> {
     use aws_smithy_http_client::tls::{TlsContext, TrustStore};
     if bundle.pem().is_empty() {
         return None;
@@ -100,7 +102,7 @@ pub fn https_connector(
 
 /// STS needs a region to pick an endpoint; the CLI falls back to the
 /// global endpoint in us-east-1 when a profile names none.
-const FALLBACK_REGION: &str = "us-east-1";
+pub const FALLBACK_REGION: &str = "us-east-1";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Identity {
@@ -348,6 +350,34 @@ async fn call_sts(
     discovery: &Discovery,
     http: SharedHttpClient,
 ) -> Result<Identity, SdkFailure> {
+    let sdk = load_sdk_config(name, env, timeout, discovery, http).await;
+    let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
+    if sdk.region().is_none() {
+        conf = conf.region(aws_sdk_sts::config::Region::new(FALLBACK_REGION));
+    }
+    let client = aws_sdk_sts::Client::from_conf(conf.build());
+    let out = client
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(sdk_failure)?;
+    Ok(Identity {
+        account: out.account.unwrap_or_default(),
+        arn: out.arn.unwrap_or_default(),
+        user_id: out.user_id.unwrap_or_default(),
+    })
+}
+
+/// What the SDK resolves for this profile (credentials, region, endpoints,
+/// FIPS and dual-stack), from the filtered environment and the profile's
+/// own sections: what Re-check and the permission probes both start from.
+pub async fn load_sdk_config(
+    name: &ProfileName,
+    env: &AwsEnv,
+    timeout: Duration,
+    discovery: &Discovery,
+    http: SharedHttpClient,
+) -> aws_types::SdkConfig {
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(timeout)
         .operation_attempt_timeout(timeout)
@@ -364,22 +394,7 @@ async fn call_sts(
         }
         loader = loader.profile_files(files);
     }
-    let sdk = loader.http_client(http).load().await;
-    let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
-    if sdk.region().is_none() {
-        conf = conf.region(aws_sdk_sts::config::Region::new(FALLBACK_REGION));
-    }
-    let client = aws_sdk_sts::Client::from_conf(conf.build());
-    let out = client
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(sdk_failure)?;
-    Ok(Identity {
-        account: out.account.unwrap_or_default(),
-        arn: out.arn.unwrap_or_default(),
-        user_id: out.user_id.unwrap_or_default(),
-    })
+    loader.http_client(http).load().await
 }
 
 /// The sections of the files this profile's check reads: its own and its

@@ -5,6 +5,7 @@ pub mod ca_bundle;
 pub mod check;
 pub mod diagnose;
 pub mod env;
+pub mod permissions;
 pub mod policy;
 pub mod profile_name;
 pub mod profiles;

@@ -118,6 +118,7 @@ impl EscherApp {
                 Event::AzureVerified { cloud, verdicts } => {
                     self.wizard.azure.take_verdicts(&cloud, verdicts)
                 }
+                Event::Permissions(report) => self.wizard.record_permissions(*report),
             }
         }
     }
@@ -316,6 +317,10 @@ impl EscherApp {
             }
             Some(profiles::Action::Close) => self.wizard.pane = Pane::Wizard,
             Some(profiles::Action::AddAccounts(name)) => self.open_sso_accounts(ui, &name),
+            Some(profiles::Action::Permissions(a)) => {
+                let wake = Self::wake(ui);
+                super::permissions::start(&mut self.wizard, &self.background, a, wake)
+            }
             Some(profiles::Action::Toggle { name, on }) => self.wizard.set_enabled(&name, on),
             None => {}
         }
@@ -405,6 +410,10 @@ impl EscherApp {
             Some(Action::BackToProfiles) => self.wizard.open_profiles(),
             Some(Action::RunInTerminal(i)) => self.open_terminal(ui, Some(i)),
             Some(Action::AddAccounts(name)) => self.open_sso_accounts(ui, &name),
+            Some(Action::Permissions(a)) => {
+                let wake = Self::wake(ui);
+                super::permissions::start(&mut self.wizard, &self.background, a, wake)
+            }
             None => {}
         }
         if reveal && let Some(saved) = &self.policy_saved {

@@ -29,6 +29,7 @@ pub enum Action {
     AddAccounts(String),
     OpenUrl(&'static str),
     CheckCliAgain,
+    Permissions(super::permissions::Action),
 }
 
 pub struct View<'a> {
@@ -148,6 +149,14 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         && let Some(a) = verdict(ui, report, v.copied)
     {
         action = Some(a);
+    }
+    if !v.checking
+        && let Some(report) = v.wizard.current_report().filter(|r| r.passed())
+    {
+        let view = super::permissions::View::of(v.wizard, &report.profile);
+        if let Some(a) = super::permissions::show(ui, view) {
+            action = Some(Action::Permissions(a));
+        }
     }
     if let Some(a) = connected_so_far(ui, v.wizard) {
         action = Some(a);

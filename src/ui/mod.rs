@@ -8,6 +8,7 @@ mod connect_aws;
 mod done;
 mod look;
 mod needs;
+mod permissions;
 mod profiles;
 mod rail;
 mod sso_accounts;

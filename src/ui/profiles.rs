@@ -25,6 +25,7 @@ pub enum Action {
     Close,
     /// "Add more accounts from this sign-in" for this SSO profile.
     AddAccounts(String),
+    Permissions(super::permissions::Action),
 }
 
 /// One row of the list, by position.
@@ -291,6 +292,13 @@ fn connected_row(
             ui.vertical(|ui| {
                 ui.set_width(status_width);
                 status(ui, wizard, p, now);
+                let failing = wizard.report_for(&p.name).is_some_and(|r| !r.passed());
+                if p.identity.is_some() && !failing {
+                    let view = super::permissions::View::of(wizard, &p.name);
+                    if let Some(a) = super::permissions::show(ui, view) {
+                        action = Some(Action::Permissions(a));
+                    }
+                }
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if button_named(ui, true, "Remove", &format!("Remove {}", p.name)).clicked() {
@@ -331,7 +339,12 @@ fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) {
             .map(ago)
             .unwrap_or_else(|| "at a time not known".to_owned());
         ui.label(
-            RichText::new(format!("✔ {} · verified {when}", id.account)).color(success_color(ui)),
+            RichText::new(format!(
+                "✔ {}{} · verified {when}",
+                id.account,
+                super::permissions::account_names(p.permissions.as_ref())
+            ))
+            .color(success_color(ui)),
         );
         ui.add(egui::Label::new(RichText::new(&id.arn).monospace().small()).selectable(true));
     }

@@ -4,7 +4,11 @@
 //! with real AWS profile files.
 #![allow(dead_code)]
 
+mod services;
 mod sigv4;
+
+#[allow(unused_imports)] // only the engine tests use them
+pub use services::{CostExplorer, Trouble};
 
 use escher::aws::env::AwsEnv;
 use std::collections::HashMap;
@@ -91,6 +95,17 @@ struct State {
     oidc_calls: usize,
     /// The region each GetCallerIdentity was signed for.
     signed_regions: Vec<String>,
+    /// Check permissions' services (`services`): the actions each access
+    /// key may call (IAM wildcards), and every action asked, in order.
+    policies: HashMap<String, Vec<String>>,
+    service_calls: Vec<String>,
+    /// Actions that would have changed something (never a dry run).
+    mutations: Vec<String>,
+    account_alias: Option<String>,
+    organization: Option<String>,
+    cost_explorer: services::CostExplorer,
+    /// Actions answered with this trouble instead (throttled, region off).
+    troubles: HashMap<String, services::Trouble>,
 }
 
 pub struct FakeAws {
@@ -280,6 +295,50 @@ impl FakeAws {
         self.state.lock().unwrap().signed_regions.clone()
     }
 
+    /// The actions `access_key` may call, as a policy's `Action` list.
+    pub fn policy(&self, access_key: &str, actions: &[&str]) -> &Self {
+        self.state.lock().unwrap().policies.insert(
+            access_key.into(),
+            actions.iter().map(|a| a.to_string()).collect(),
+        );
+        self
+    }
+
+    pub fn account_alias(&self, alias: &str) -> &Self {
+        self.state.lock().unwrap().account_alias = Some(alias.into());
+        self
+    }
+
+    pub fn organization(&self, id: &str) -> &Self {
+        self.state.lock().unwrap().organization = Some(id.into());
+        self
+    }
+
+    pub fn cost_explorer(&self, mode: services::CostExplorer) -> &Self {
+        self.state.lock().unwrap().cost_explorer = mode;
+        self
+    }
+
+    /// Answer `action` (`rds:DescribeDBInstances`) with `trouble`.
+    pub fn trouble(&self, action: &str, trouble: services::Trouble) -> &Self {
+        self.state
+            .lock()
+            .unwrap()
+            .troubles
+            .insert(action.into(), trouble);
+        self
+    }
+
+    /// Every action the probed services were asked for, in order.
+    pub fn service_calls(&self) -> Vec<String> {
+        self.state.lock().unwrap().service_calls.clone()
+    }
+
+    /// Actions that would have changed something.
+    pub fn mutations(&self) -> Vec<String> {
+        self.state.lock().unwrap().mutations.clone()
+    }
+
     pub fn oidc_calls(&self) -> usize {
         self.state.lock().unwrap().oidc_calls
     }
@@ -364,6 +423,8 @@ fn serve<S: Read + Write>(stream: S, state: Arc<Mutex<State>>) {
                     return;
                 }
             }
+        } else if let Some(answer) = services::answer(&req, &state) {
+            answer
         } else {
             (404, "text/plain", "not found".to_owned())
         };

@@ -11,6 +11,7 @@ fn sample() -> Settings {
             region: Some("us-east-1".into()),
             identity: None,
             verified_at: Some(1_700_000_000),
+            permissions: None,
         }],
         ..Settings::default()
     }

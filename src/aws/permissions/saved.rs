@@ -1,0 +1,65 @@
+//! What settings keep of a permission check, with the profile: the
+//! capabilities' names by answer, whether it can write, the alias and
+//! organization, and when. Never credentials, never the services' words.
+
+use super::{Capability, PermissionReport};
+use serde::{Deserialize, Serialize};
+use std::time::SystemTime;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedPermissions {
+    /// Capability keys (`ec2`, `s3`, …) by answer.
+    #[serde(default)]
+    pub allowed: Vec<String>,
+    #[serde(default)]
+    pub denied: Vec<String>,
+    #[serde(default)]
+    pub unknown: Vec<String>,
+    #[serde(default)]
+    pub can_write: Option<bool>,
+    #[serde(default)]
+    pub account_alias: Option<String>,
+    #[serde(default)]
+    pub organization: Option<String>,
+    /// Seconds since the Unix epoch.
+    #[serde(default)]
+    pub checked_at: u64,
+}
+
+impl SavedPermissions {
+    pub fn from_report(r: &PermissionReport) -> Self {
+        let keys = |want: Option<bool>| -> Vec<String> {
+            r.rows
+                .iter()
+                .filter(|row| row.allowed == want)
+                .map(|row| row.capability.key().to_owned())
+                .collect()
+        };
+        SavedPermissions {
+            allowed: keys(Some(true)),
+            denied: keys(Some(false)),
+            unknown: keys(None),
+            can_write: r.write.can_write,
+            account_alias: r.account_alias.clone(),
+            organization: r.organization.clone(),
+            checked_at: r
+                .checked_at
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The answer kept for `c`: Some(true) allowed, Some(false) denied,
+    /// None unknown or not asked.
+    pub fn allowed(&self, c: Capability) -> Option<bool> {
+        let has = |list: &[String]| list.iter().any(|k| k == c.key());
+        if has(&self.allowed) {
+            Some(true)
+        } else if has(&self.denied) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Can this sign-in write? A dry-run EC2 `CreateTags` always; and where
+//! the sign-in may call `iam:SimulatePrincipalPolicy`, IAM's policy
+//! simulator over a handful of writes across the services Escher reads,
+//! for a broader answer. Neither changes anything; the simulator is never
+//! required.
+
+use super::{Context, READ_ONLY_ADVICE, WriteCheck, endpoints, probes, send, wire};
+use probes::Probe;
+use std::time::Duration;
+
+/// Writes the simulator is asked about: one or two per service of the
+/// minimum policy.
+pub const SIMULATED_WRITES: &[&str] = &[
+    "ec2:RunInstances",
+    "ec2:TerminateInstances",
+    "s3:PutObject",
+    "s3:DeleteBucket",
+    "iam:CreateUser",
+    "iam:AttachRolePolicy",
+    "rds:DeleteDBInstance",
+    "cloudtrail:StopLogging",
+    "cloudwatch:DeleteAlarms",
+    "tag:TagResources",
+];
+
+/// What the dry run said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum DryRun {
+    Allowed,
+    Refused,
+    Unknown(String),
+}
+
+pub(super) async fn can_write(ctx: &Context, timeout: Duration) -> WriteCheck {
+    let probe = probes::write_probe();
+    let (answer, simulated) = tokio::join!(send(ctx, &probe, timeout), simulate(ctx, timeout));
+    let detail = match &answer {
+        Ok(r) => r.detail(),
+        Err(no) => no.words(),
+    };
+    let dry = match answer.as_ref().ok().and_then(|r| r.code.as_deref()) {
+        Some("DryRunOperation") => DryRun::Allowed,
+        Some("UnauthorizedOperation") => DryRun::Refused,
+        _ => DryRun::Unknown(detail.clone()),
+    };
+    verdict(&dry, simulated.as_deref(), detail)
+}
+
+fn verdict(dry: &DryRun, simulated: Option<&[String]>, detail: String) -> WriteCheck {
+    let allowed_by_simulator = simulated.filter(|a| !a.is_empty());
+    let (can_write, explanation) = match (dry, allowed_by_simulator) {
+        (DryRun::Allowed, _) => (
+            Some(true),
+            format!(
+                "This sign-in can change resources: AWS would have let it tag an EC2 instance \
+                 (CreateTags, tried as a dry run, so nothing changed){}. {READ_ONLY_ADVICE}",
+                simulated_words(allowed_by_simulator, ", and IAM's policy simulator allows ")
+            ),
+        ),
+        (_, Some(_)) => (
+            Some(true),
+            format!(
+                "This sign-in can change resources{}. {READ_ONLY_ADVICE}",
+                simulated_words(allowed_by_simulator, ": IAM's policy simulator allows ")
+            ),
+        ),
+        (DryRun::Refused, None) => (
+            Some(false),
+            match simulated {
+                Some(_) => format!(
+                    "This sign-in cannot change resources, as Escher asks: a dry-run EC2 CreateTags was \
+                     refused, and IAM's policy simulator allows none of {}.",
+                    SIMULATED_WRITES.join(", ")
+                ),
+                None => {
+                    "This sign-in cannot change EC2 resources (a dry-run CreateTags was refused), \
+                         as Escher asks."
+                        .to_owned()
+                }
+            },
+        ),
+        (DryRun::Unknown(why), None) => (
+            None,
+            format!("Whether this sign-in can write could not be told ({why})."),
+        ),
+    };
+    WriteCheck {
+        can_write,
+        explanation,
+        detail,
+    }
+}
+
+fn simulated_words(allowed: Option<&[String]>, lead: &str) -> String {
+    match allowed {
+        Some(a) => format!("{lead}{}", a.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The writes IAM's simulator allows this principal, or None when it
+/// cannot be asked (not allowed, the root user, a federated user, no
+/// answer).
+async fn simulate(ctx: &Context, timeout: Duration) -> Option<Vec<String>> {
+    let arn = caller_arn(ctx, timeout).await?;
+    let source = principal_arn(ctx, &arn, timeout).await?;
+    let mut params = vec![("PolicySourceArn".to_owned(), source)];
+    for (i, action) in SIMULATED_WRITES.iter().enumerate() {
+        params.push((
+            format!("ActionNames.member.{}", i + 1),
+            (*action).to_owned(),
+        ));
+    }
+    let reply = iam(ctx, "iam:SimulatePrincipalPolicy", params, timeout).await?;
+    let actions = wire::xml_texts(&reply, "EvalActionName");
+    let decisions = wire::xml_texts(&reply, "EvalDecision");
+    if actions.is_empty() || actions.len() != decisions.len() {
+        return None;
+    }
+    Some(
+        actions
+            .into_iter()
+            .zip(decisions)
+            .filter(|(_, d)| d == "allowed")
+            .map(|(a, _)| a)
+            .collect(),
+    )
+}
+
+/// Who the credentials are, from STS.
+async fn caller_arn(ctx: &Context, timeout: Duration) -> Option<String> {
+    let probe = Probe {
+        service: endpoints::STS,
+        action: "sts:GetCallerIdentity",
+        wire: wire::Wire::Query {
+            action: "GetCallerIdentity",
+            version: "2011-06-15",
+            params: Vec::new(),
+        },
+    };
+    let reply = send(ctx, &probe, timeout).await.ok().filter(|r| r.ok())?;
+    wire::xml_text(&reply.body, "Arn")
+}
+
+/// The IAM principal the simulator takes: a user's ARN as it is; an
+/// assumed role's session as its role (with the role's path, which only
+/// `iam:GetRole` tells).
+async fn principal_arn(ctx: &Context, arn: &str, timeout: Duration) -> Option<String> {
+    if arn.contains(":user/") {
+        return Some(arn.to_owned());
+    }
+    let role = arn.split(":assumed-role/").nth(1)?.split('/').next()?;
+    let reply = iam(
+        ctx,
+        "iam:GetRole",
+        vec![("RoleName".to_owned(), role.to_owned())],
+        timeout,
+    )
+    .await?;
+    wire::xml_text(&reply, "Arn")
+}
+
+/// An IAM query call's body when it succeeded.
+async fn iam(
+    ctx: &Context,
+    action: &'static str,
+    params: Vec<(String, String)>,
+    timeout: Duration,
+) -> Option<String> {
+    let op = action.split_once(':').map(|(_, op)| op)?;
+    let probe = Probe {
+        service: endpoints::IAM,
+        action,
+        wire: wire::Wire::Query {
+            action: op,
+            version: "2010-05-08",
+            params,
+        },
+    };
+    let reply = send(ctx, &probe, timeout).await.ok().filter(|r| r.ok())?;
+    Some(reply.body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_simulator_widens_the_answer_but_is_never_needed() {
+        let refused = verdict(&DryRun::Refused, None, String::new());
+        assert_eq!(refused.can_write, Some(false));
+        let wider = verdict(
+            &DryRun::Refused,
+            Some(&["s3:PutObject".to_owned()]),
+            String::new(),
+        );
+        assert_eq!(wider.can_write, Some(true));
+        assert!(
+            wider.explanation.contains("s3:PutObject"),
+            "{}",
+            wider.explanation
+        );
+        let none = verdict(&DryRun::Refused, Some(&[]), String::new());
+        assert_eq!(none.can_write, Some(false));
+        assert!(none.explanation.contains("allows none of"));
+        let unknown = verdict(&DryRun::Unknown("HTTP 500".into()), None, String::new());
+        assert_eq!(unknown.can_write, None);
+    }
+}

@@ -1,0 +1,220 @@
+//! Check permissions on screen: the buttons, a row per capability (✔ ✖ ⚠
+//! with words), whether the sign-in can write, and the account's alias
+//! and organization. Shown under a passed check in Connect AWS and in
+//! each AWS row of Settings → Profiles; reads state, returns what was
+//! clicked.
+
+use super::widgets::{Callout, button_named, callout, error_color, outcome_note, success_color};
+use crate::aws::permissions::saved::SavedPermissions;
+use crate::aws::permissions::{COST_EXPLORER_PRICE, Capability, PermissionReport};
+use crate::time_words::ago;
+use egui::{RichText, Ui};
+use std::time::{Duration, SystemTime};
+
+pub enum Action {
+    Check {
+        profile: String,
+        cost_explorer: bool,
+    },
+}
+
+pub struct View<'a> {
+    pub profile: &'a str,
+    /// The account id the last check verified.
+    pub account: Option<&'a str>,
+    pub running: bool,
+    /// This session's report.
+    pub report: Option<&'a PermissionReport>,
+    /// What settings kept from an earlier one.
+    pub saved: Option<&'a SavedPermissions>,
+}
+
+impl<'a> View<'a> {
+    pub fn of(wizard: &'a crate::wizard::Wizard, profile: &'a str) -> Self {
+        let account = wizard
+            .report_for(profile)
+            .and_then(|r| r.identity())
+            .or_else(|| {
+                let saved = wizard.profiles().iter().find(|p| p.name == profile);
+                saved.and_then(|p| p.identity.as_ref())
+            })
+            .map(|id| id.account.as_str());
+        View {
+            profile,
+            account,
+            running: wizard.permissions.is_running(profile),
+            report: wizard.permissions.report(profile),
+            saved: wizard.saved_permissions(profile),
+        }
+    }
+}
+
+/// "acme-prod · organization o-a1b2c3d4e5", for beside the account id.
+pub fn account_names(saved: Option<&SavedPermissions>) -> String {
+    let Some(s) = saved else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if let Some(alias) = &s.account_alias {
+        parts.push(format!("alias {alias}"));
+    }
+    if let Some(org) = &s.organization {
+        parts.push(format!("organization {org}"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(" · "))
+    }
+}
+
+pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
+    let mut action = None;
+    let name = v.profile;
+    ui.horizontal_wrapped(|ui| {
+        let can = !v.running;
+        if button_named(
+            ui,
+            can,
+            "Check permissions",
+            &format!("Check permissions of {name}"),
+        )
+        .on_hover_text("One read-only call per service Escher reads, and a dry-run write")
+        .clicked()
+        {
+            action = Some(Action::Check {
+                profile: name.to_owned(),
+                cost_explorer: false,
+            });
+        }
+        let ce_text = format!("Also Cost Explorer ({COST_EXPLORER_PRICE})");
+        let ce_name =
+            format!("Check permissions of {name} and Cost Explorer ({COST_EXPLORER_PRICE})");
+        if button_named(ui, can, &ce_text, &ce_name).clicked() {
+            action = Some(Action::Check {
+                profile: name.to_owned(),
+                cost_explorer: true,
+            });
+        }
+        if v.running {
+            ui.spinner();
+            ui.label(format!("Asking AWS what {name} can read…"));
+        }
+    });
+    if v.running {
+        return action;
+    }
+    match (v.report, v.saved) {
+        (Some(r), _) => rows(ui, r, v.account),
+        (None, Some(s)) => remembered(ui, s),
+        (None, None) => {}
+    }
+    action
+}
+
+fn mark(ui: &Ui, allowed: Option<bool>) -> (&'static str, egui::Color32) {
+    match allowed {
+        Some(true) => ("✔", success_color(ui)),
+        Some(false) => ("✖", error_color(ui)),
+        None => ("⚠", ui.visuals().warn_fg_color),
+    }
+}
+
+fn rows(ui: &mut Ui, r: &PermissionReport, account: Option<&str>) {
+    let names = account_names(Some(&SavedPermissions::from_report(r)));
+    if let (Some(account), false) = (account, names.is_empty()) {
+        ui.label(RichText::new(format!("Account {account}{names}")).strong());
+    }
+    for row in &r.rows {
+        let (m, color) = mark(ui, row.allowed);
+        let resp = ui.add(
+            egui::Label::new(
+                RichText::new(format!(
+                    "{m} {}: {}",
+                    row.capability.title(),
+                    row.explanation
+                ))
+                .color(color),
+            )
+            .wrap(),
+        );
+        if !row.detail.is_empty() {
+            resp.on_hover_text(&row.detail);
+        }
+    }
+    match r.write.can_write {
+        Some(true) => callout(ui, Callout::Warning, |ui| {
+            ui.add(egui::Label::new(&r.write.explanation).wrap());
+        }),
+        Some(false) => outcome_note(ui, true, &format!("✔ Read-only: {}", r.write.explanation)),
+        None => {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("⚠ {}", r.write.explanation))
+                        .color(ui.visuals().warn_fg_color),
+                )
+                .wrap(),
+            );
+        }
+    }
+    ui.label(RichText::new(format!("Permissions checked {}", ago(r.checked_at))).weak());
+}
+
+/// The names kept in settings from an earlier check (no words: those are
+/// not kept).
+fn remembered(ui: &mut Ui, s: &SavedPermissions) {
+    let titles = |keys: &[String]| -> String {
+        keys.iter()
+            .filter_map(|k| Capability::from_key(k))
+            .map(Capability::title)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let when = SystemTime::UNIX_EPOCH
+        .checked_add(Duration::from_secs(s.checked_at))
+        .map(ago)
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    if !s.allowed.is_empty() {
+        parts.push(format!("✔ {}", titles(&s.allowed)));
+    }
+    if !s.denied.is_empty() {
+        parts.push(format!("✖ {}", titles(&s.denied)));
+    }
+    if !s.unknown.is_empty() {
+        parts.push(format!("⚠ {}", titles(&s.unknown)));
+    }
+    parts.push(
+        match s.can_write {
+            Some(true) => "⚠ can change resources",
+            Some(false) => "read-only",
+            None => "write access unknown",
+        }
+        .to_owned(),
+    );
+    ui.add(
+        egui::Label::new(
+            RichText::new(format!("Permissions checked {when}: {}", parts.join(" · "))).weak(),
+        )
+        .wrap(),
+    );
+}
+
+/// Start what `action` asks for, unless that profile is being checked.
+pub fn start(
+    wizard: &mut crate::wizard::Wizard,
+    background: &crate::background::Background,
+    action: Action,
+    wake: crate::background::Wake,
+) {
+    let Action::Check {
+        profile,
+        cost_explorer,
+    } = action;
+    if let Ok(name) = crate::aws::profile_name::ProfileName::parse(&profile)
+        && wizard.permissions.start(&profile)
+    {
+        let options = crate::aws::permissions::Options { cost_explorer };
+        background.check_permissions(name, options, wake);
+    }
+}
