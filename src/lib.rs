@@ -10,6 +10,7 @@ pub mod background;
 mod block_on;
 pub mod cli;
 pub mod commands;
+pub mod contrast;
 pub mod settings;
 pub mod shell;
 pub mod terminal;

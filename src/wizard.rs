@@ -5,7 +5,7 @@ use crate::aws::check::{CheckReport, closest_names};
 use crate::aws::profile_name::{NameError, ProfileName};
 use crate::aws::profiles::{Discovery, Kind, ProfileInfo};
 use crate::commands::{self, CommandStep, Method};
-use crate::settings::{SavedProfile, SavedStep, Settings};
+use crate::settings::{Appearance, SavedProfile, SavedStep, Settings};
 use crate::terminal::TerminalRequest;
 use lookup::Lookup;
 use std::collections::{HashMap, HashSet};
@@ -98,6 +98,8 @@ pub struct Wizard {
     hint: Option<(String, u64, Method, NameHint)>,
     /// Connect Azure: the picker and the connected subscriptions.
     pub azure: azure::AzureState,
+    /// Light, dark, or the system's; set with `set_appearance`.
+    appearance: Appearance,
 }
 
 impl Default for Wizard {
@@ -129,6 +131,7 @@ impl Wizard {
             revision: 0,
             hint: None,
             azure: azure::AzureState::from_saved(s.azure),
+            appearance: s.appearance,
         }
         .gated()
     }
@@ -158,6 +161,7 @@ impl Wizard {
             method: self.method,
             profiles: self.profiles.clone(),
             azure: self.azure.saved().to_vec(),
+            appearance: self.appearance,
         }
     }
 
@@ -181,6 +185,18 @@ impl Wizard {
     fn changed(&mut self) {
         self.revision += 1;
         self.lookup = Lookup::build(&self.profiles, self.discovery());
+    }
+
+    pub fn appearance(&self) -> Appearance {
+        self.appearance
+    }
+
+    /// A new choice is saved with the rest of the settings.
+    pub fn set_appearance(&mut self, appearance: Appearance) {
+        if self.appearance != appearance {
+            self.appearance = appearance;
+            self.revision += 1;
+        }
     }
 
     pub fn profiles(&self) -> &[SavedProfile] {

@@ -3,8 +3,12 @@
 //! each with the diagnosis of its last failed Connect. The list lays out
 //! only the rows in view, so a thousand profiles cost what ten do.
 
-use super::widgets::{button_named, code, error_color, success_color, toggle};
-use crate::settings::SavedProfile;
+use super::look::{Palette, Tone, space};
+use super::widgets::{
+    button_named, caption, card, code, empty_state, error_color, icon_button, icons, paragraph,
+    screen_title, section_heading, segmented, status_line, toggle,
+};
+use crate::settings::{Appearance, SavedProfile};
 use crate::time_words::{ago, describe_expiry};
 use crate::wizard::Wizard;
 use egui::{RichText, Ui};
@@ -19,6 +23,7 @@ pub enum Action {
     AddAws,
     AddAzure,
     Azure(super::azure_profiles::Action),
+    Appearance(Appearance),
     Close,
 }
 
@@ -177,18 +182,26 @@ pub fn show(
 fn header(ui: &mut Ui, wizard: &Wizard, azure_busy: bool) -> Option<Action> {
     let mut action = None;
     ui.horizontal(|ui| {
-        ui.heading("Settings → Profiles");
+        screen_title(ui, "Settings → Profiles");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Close settings").clicked() {
+            let close = icons::ICON_CLOSE;
+            if icon_button(ui, true, close, "Close", "Close settings")
+                .on_hover_text("Back to the wizard (Esc)")
+                .clicked()
+            {
                 action = Some(Action::Close);
             }
         });
     });
-    ui.label("Switch on the profiles you want Escher to use right now. Removing a profile removes it from Escher only; your AWS files are never changed.");
-    ui.add_space(8.0);
+    paragraph(
+        ui,
+        "Switch on the profiles you want Escher to use right now. Removing a profile removes it from Escher only; your AWS files are never changed.",
+    );
+    ui.add_space(space::S);
     ui.horizontal(|ui| {
-        if ui
-            .add_enabled(wizard.any_enabled(), egui::Button::new("Re-check all"))
+        let all = icons::ICON_REFRESH;
+        if icon_button(ui, wizard.any_enabled(), all, "Re-check all", "Re-check all")
+            .on_disabled_hover_text("Switch on a profile to check it")
             .clicked()
         {
             action = Some(Action::RecheckAll);
@@ -203,23 +216,42 @@ fn header(ui: &mut Ui, wizard: &Wizard, azure_busy: bool) -> Option<Action> {
                 ui.close();
             }
         });
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(a) = appearance(ui, wizard.appearance()) {
+                action = Some(Action::Appearance(a));
+            }
+        });
     });
-    ui.add_space(8.0);
+    ui.add_space(space::S);
     if let Some(a) = super::azure_profiles::show(ui, wizard, azure_busy) {
         action = Some(Action::Azure(a));
     }
     if !wizard.azure.saved().is_empty() {
-        ui.label(RichText::new("AWS profiles").strong());
+        section_heading(ui, "AWS profiles");
     }
-    if wizard.profiles().is_empty() {
-        ui.label(
-            RichText::new(
-                "No profiles connected yet. Use Add Profile → AWS, or connect one found below.",
-            )
-            .weak(),
-        );
+    if wizard.profiles().is_empty()
+        && empty_state(
+            ui,
+            "No profiles connected yet. Use Add Profile → AWS, or connect one found below.",
+            "Connect an AWS profile",
+            "Connect an AWS profile",
+        )
+    {
+        action = Some(Action::AddAws);
     }
     action
+}
+
+/// System, Light or Dark; announced as "Appearance: Dark" and so on.
+fn appearance(ui: &mut Ui, current: Appearance) -> Option<Appearance> {
+    let choices: Vec<(Appearance, &str, String)> = Appearance::ALL
+        .iter()
+        .rev()
+        .map(|a| (*a, a.label(), format!("Appearance: {}", a.label())))
+        .collect();
+    let picked = segmented(ui, current, &choices);
+    caption(ui, "Appearance");
+    picked
 }
 
 fn draw_row(
@@ -235,8 +267,8 @@ fn draw_row(
             connected_row(ui, wizard, p, now, checking)
         }
         Row::FoundHeading => {
-            ui.add_space(16.0);
-            ui.label(RichText::new("Found in your AWS config").strong());
+            ui.add_space(space::L);
+            section_heading(ui, "Found in your AWS config");
             None
         }
         Row::Found(i) => found_row(ui, wizard, i, checking),
@@ -263,8 +295,7 @@ fn connected_row(
     checking: &dyn Fn(&str) -> bool,
 ) -> Option<Action> {
     let mut action = None;
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.set_width(ui.available_width());
+    card(ui, |ui| {
         ui.horizontal(|ui| {
             let mut on = p.enabled;
             if toggle(ui, &mut on, &format!("Use {}", p.name)).changed() {
@@ -279,7 +310,7 @@ fn connected_row(
                 ui.label(RichText::new(&p.name).strong().monospace());
                 let kind = p.kind.map(|k| k.label()).unwrap_or("Unknown kind");
                 let region = p.region.as_deref().unwrap_or("no region");
-                ui.label(RichText::new(format!("{kind} · {region}")).weak());
+                caption(ui, &format!("{kind} · {region}"));
             });
             // The status takes what the buttons leave.
             let status_width = (ui.available_width() - 190.0).max(200.0);
@@ -288,11 +319,18 @@ fn connected_row(
                 status(ui, wizard, p, now);
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if button_named(ui, true, "Remove", &format!("Remove {}", p.name)).clicked() {
+                let remove = icons::ICON_DELETE;
+                if icon_button(ui, true, remove, "Remove", &format!("Remove {}", p.name))
+                    .on_hover_text("Removes it from Escher only; your AWS files are not changed")
+                    .clicked()
+                {
                     action = Some(Action::Remove(p.name.clone()));
                 }
                 let busy = checking(&p.name);
-                if button_named(ui, !busy, "Re-check", &format!("Re-check {}", p.name)).clicked() {
+                let again = icons::ICON_REFRESH;
+                if icon_button(ui, !busy, again, "Re-check", &format!("Re-check {}", p.name))
+                    .clicked()
+                {
                     action = Some(Action::Recheck(p.name.clone()));
                 }
                 if busy {
@@ -307,21 +345,25 @@ fn connected_row(
 /// What is known of a connected profile: missing, failing, or verified.
 fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) {
     if wizard.is_missing_from_files(&p.name) {
-        ui.label(RichText::new("Missing from your AWS files").color(error_color(ui)));
-        ui.label(RichText::new("aws configure list-profiles no longer lists it.").weak());
+        let missing = "Missing from your AWS files";
+        status_line(ui, Tone::Danger, missing, Some(missing));
+        caption(ui, "aws configure list-profiles no longer lists it.");
     } else if let Some(r) = wizard.report_for(&p.name).filter(|r| !r.passed()) {
         let title = r.diagnosis().map(|d| d.title.clone()).unwrap_or_default();
-        ui.label(RichText::new(format!("✖ {title}")).color(error_color(ui)));
+        status_line(ui, Tone::Danger, &title, None);
         if let Some(cmd) = r.diagnosis().and_then(|d| d.command.clone()) {
-            ui.label(RichText::new(cmd).monospace());
+            code(ui, &cmd, true);
         }
     } else if let Some(id) = &p.identity {
         let when = p
             .verified_time(now)
             .map(ago)
             .unwrap_or_else(|| "at a time not known".to_owned());
-        ui.label(
-            RichText::new(format!("✔ {} · verified {when}", id.account)).color(success_color(ui)),
+        status_line(
+            ui,
+            Tone::Success,
+            &format!("{} · verified {when}", id.account),
+            None,
         );
         ui.add(egui::Label::new(RichText::new(&id.arn).monospace().small()).selectable(true));
     }
@@ -329,7 +371,7 @@ fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) {
         .in_files(&p.name)
         .and_then(|i| i.sso_token_expires_at)
     {
-        ui.label(RichText::new(format!("SSO sign-in {}", describe_expiry(at, now))).weak());
+        caption(ui, &format!("SSO sign-in {}", describe_expiry(at, now)));
     }
 }
 
@@ -346,11 +388,12 @@ fn found_row(
     let fill = if i % 2 == 1 {
         ui.visuals().faint_bg_color
     } else {
-        egui::Color32::TRANSPARENT
+        Palette::of_ui(ui).surface
     };
     egui::Frame::new()
         .fill(fill)
-        .inner_margin(egui::Margin::symmetric(4, 2))
+        .corner_radius(super::look::radius::SMALL)
+        .inner_margin(egui::Margin::symmetric(space::S as i8, space::XS as i8))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
@@ -364,7 +407,7 @@ fn found_row(
                         Some(problem) => ui.label(
                             RichText::new(format!("Unusable: {problem}")).color(error_color(ui)),
                         ),
-                        None => ui.label(RichText::new(p.kind.label()).weak()),
+                        None => caption(ui, p.kind.label()),
                     };
                 });
                 let busy = checking(&p.name);
@@ -380,12 +423,8 @@ fn found_row(
                 .filter(|_| !checking(&p.name))
                 .and_then(|r| r.diagnosis());
             if let Some(d) = failed {
-                ui.label(
-                    RichText::new(format!("✖ {}", d.title))
-                        .strong()
-                        .color(error_color(ui)),
-                );
-                ui.add(egui::Label::new(format!("What to do: {}", d.fix)).wrap());
+                status_line(ui, Tone::Danger, &d.title, None);
+                paragraph(ui, &format!("What to do: {}", d.fix));
                 if let Some(cmd) = &d.command {
                     code(ui, cmd, true);
                 }

@@ -1,5 +1,6 @@
 //! The troubleshooting table, with the row of the current failure marked.
 
+use super::look::{Palette, space};
 use crate::aws::troubleshooting::ROWS;
 use egui::{RichText, Ui};
 
@@ -7,15 +8,19 @@ pub fn show(ui: &mut Ui, profile: &str, highlight: Option<usize>) {
     egui::Grid::new("troubleshooting")
         .num_columns(2)
         .striped(true)
-        .spacing([16.0, 6.0])
+        .spacing([space::L, space::S])
         .show(ui, |ui| {
-            ui.label(RichText::new("Error").strong());
-            ui.label(RichText::new("Fix").strong());
+            let strong = Palette::of_ui(ui).strong;
+            ui.label(RichText::new("Error").strong().color(strong));
+            ui.label(RichText::new("Fix").strong().color(strong));
             ui.end_row();
             for (i, row) in ROWS.iter().enumerate() {
                 let marked = highlight == Some(i);
                 let error = if marked {
-                    RichText::new(format!("▶ {}", row.error)).strong()
+                    let danger = Palette::of_ui(ui).danger;
+                    RichText::new(format!("▶ {}", row.error))
+                        .strong()
+                        .color(danger)
                 } else {
                     RichText::new(row.error)
                 };
