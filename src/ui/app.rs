@@ -222,7 +222,7 @@ impl EscherApp {
         }
         let frame = egui::Frame::new()
             .fill(ui.visuals().panel_fill)
-            .inner_margin(egui::Margin::symmetric(0, space::L as i8));
+            .inner_margin(egui::Margin::symmetric(0, space::M as i8));
         egui::CentralPanel::default().frame(frame).show(ui, |ui| {
             if self.wizard.pane == Pane::Profiles {
                 // Its list scrolls by itself, laying out only what shows.
@@ -277,10 +277,6 @@ impl EscherApp {
     }
 
     fn step_content(&mut self, ui: &mut Ui) {
-        if let Some(step) = rail::show(ui, &self.wizard) {
-            self.wizard.go(step);
-        }
-        ui.add_space(space::XL);
         match self.wizard.step {
             Step::Welcome => welcome::show(ui),
             Step::ConnectAws => self.connect_aws(ui),
@@ -302,6 +298,7 @@ impl EscherApp {
     fn top_bar(&mut self, ui: &mut Ui) {
         let frame = bar_frame(ui);
         egui::Panel::top("top-bar").frame(frame).show(ui, |ui| {
+            let bar = ui.max_rect();
             ui.horizontal(|ui| {
                 let p = super::look::Palette::of_ui(ui);
                 ui.label(
@@ -327,7 +324,31 @@ impl EscherApp {
                     }
                 });
             });
+            if self.wizard.pane == Pane::Wizard {
+                self.stepper(ui, bar);
+            }
         });
+    }
+
+    /// The stepper, centred in the top bar between the name and the
+    /// buttons; only the current title shows when the window is narrow.
+    fn stepper(&mut self, ui: &mut Ui, bar: egui::Rect) {
+        const SIDES: f32 = 2.0 * 280.0;
+        let compact = rail::width(ui, &self.wizard, false) > bar.width() - SIDES;
+        let width = rail::width(ui, &self.wizard, compact);
+        let row = ui.min_rect();
+        let rect = egui::Rect::from_center_size(
+            egui::pos2(bar.center().x, row.center().y),
+            egui::vec2(width, row.height()),
+        );
+        let go = ui
+            .scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+                rail::show(ui, &self.wizard, compact)
+            })
+            .inner;
+        if let Some(step) = go {
+            self.wizard.go(step);
+        }
     }
 
     fn profiles_pane(&mut self, ui: &mut Ui) {
@@ -593,7 +614,9 @@ impl EscherApp {
             .and_then(|d| d.case.seed_row());
         egui::Window::new("Troubleshooting")
             .open(&mut self.show_troubleshooting)
+            .collapsible(false)
             .default_width(640.0)
+            .default_height(560.0)
             .show(ui.ctx(), |ui| {
                 troubleshooting::show(ui, &profile, highlight)
             });
@@ -615,13 +638,13 @@ impl eframe::App for EscherApp {
     }
 }
 
-/// The top and bottom bars: the surface colour, a hairline to the content.
+/// The top and bottom bars: the surface colour (the panel draws the
+/// hairline to the content).
 fn bar_frame(ui: &Ui) -> egui::Frame {
     let p = super::look::Palette::of_ui(ui);
     egui::Frame::new()
         .fill(p.surface)
-        .stroke(egui::Stroke::new(1.0, p.border))
-        .inner_margin(egui::Margin::symmetric(space::L as i8, space::S as i8))
+        .inner_margin(egui::Margin::symmetric(space::L as i8, space::M as i8))
 }
 
 /// A button that stays pressed while what it opens is open.

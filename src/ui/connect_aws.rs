@@ -3,7 +3,7 @@
 
 use super::look::{Palette, Tone, space};
 use super::widgets::{
-    Callout, CommandClick, CommandRow, button_named, callout, caption, card, code_block,
+    Callout, CommandClick, CommandRow, button_named, callout, callout_line, caption, card, code_block,
     command_row, copied_note, error_color, fact_table, icon_button, icons, outcome_note,
     paragraph, recheck_button, screen_title, section_heading, status_card, status_line,
 };
@@ -37,13 +37,10 @@ pub struct View<'a> {
 }
 
 pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
-    let mut action = None;
-    screen_title(ui, "Connect AWS");
-    ui.label(
-        RichText::new(format!("Method: {}", v.wizard.method.label()))
-            .strong()
-            .color(Palette::of_ui(ui).tone(Tone::Info)),
-    );
+    ui.horizontal(|ui| {
+        screen_title(ui, "Connect AWS");
+        method_pill(ui, v.wizard.method);
+    });
     paragraph(
         ui,
         match v.wizard.method {
@@ -59,8 +56,12 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     );
     ui.add_space(space::M);
 
-    let submit = card(ui, |ui| name_field(ui, v.wizard));
-    ui.add_space(space::M);
+    let (submit, cli_action) = card(ui, |ui| {
+        let submit = name_field(ui, v.wizard);
+        (submit, cli_status(ui, v.wizard))
+    });
+    let mut action = cli_action;
+    ui.add_space(space::S);
 
     if v.wizard.method == Method::AccessKeys {
         callout(ui, Callout::Warning, |ui| {
@@ -70,16 +71,27 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
                  If you must use access keys, attach the minimum read-only policy below — not AdministratorAccess.",
             );
         });
-        ui.add_space(space::M);
+        ui.add_space(space::S);
     }
 
-    if let Some(a) = cli_status(ui, v.wizard) {
-        action = Some(a);
-    }
     let enabled = v.wizard.commands_enabled();
     let steps = v.wizard.command_steps();
     if !steps.is_empty() {
-        section_heading(ui, "Run these commands in a terminal, in order:");
+        ui.horizontal(|ui| {
+            section_heading(ui, "Run these commands in a terminal, in order:");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Max), |ui| {
+                let terminal = icons::ICON_TERMINAL;
+                if icon_button(ui, enabled, terminal, "Open Terminal", ">_ Open Terminal")
+                    .on_hover_text("Opens a terminal window to run the commands in")
+                    .clicked()
+                {
+                    action = Some(Action::OpenTerminal);
+                }
+            });
+        });
+        if let Some((ok, note)) = v.terminal_note {
+            outcome_note(ui, *ok, note);
+        }
     }
     for step in &steps {
         let line = step.line();
@@ -99,27 +111,15 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
             None => {}
         }
     }
-    if !steps.is_empty() {
-        ui.horizontal(|ui| {
-            let terminal = icons::ICON_TERMINAL;
-            if icon_button(ui, enabled, terminal, "Open Terminal", ">_ Open Terminal").clicked() {
-                action = Some(Action::OpenTerminal);
-            }
-            if let Some((ok, note)) = v.terminal_note {
-                outcome_note(ui, *ok, note);
-            }
-        });
-    }
-    ui.add_space(space::S);
+    ui.add_space(space::XS);
     let exists = v.wizard.in_files(&v.wizard.name_input).is_some();
     if v.wizard.method == Method::Sso && !exists {
-        callout(ui, Callout::Tip, |ui| {
-            paragraph(
-                ui,
-                "The profile name is a label you choose. Use something descriptive like prod-admin or \
-                 audit-readonly.",
-            );
-        });
+        callout_line(
+            ui,
+            Callout::Tip,
+            "The profile name is a label you choose. Use something descriptive like prod-admin or \
+             audit-readonly.",
+        );
     }
 
     ui.add_space(space::L);
@@ -155,6 +155,22 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         action = Some(a);
     }
     action
+}
+
+/// "Method: SSO (recommended)" in a small tinted pill beside the title.
+fn method_pill(ui: &mut Ui, method: Method) {
+    let p = Palette::of_ui(ui);
+    egui::Frame::new()
+        .fill(p.tinted(Tone::Info))
+        .corner_radius(super::look::radius::LARGE)
+        .inner_margin(egui::Margin::symmetric(8, 2))
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(format!("Method: {}", method.label()))
+                    .small()
+                    .color(p.tone(Tone::Info)),
+            );
+        });
 }
 
 fn cli_status(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {

@@ -28,7 +28,6 @@ pub mod space {
     pub const S: f32 = 8.0;
     pub const M: f32 = 12.0;
     pub const L: f32 = 16.0;
-    pub const XL: f32 = 24.0;
 }
 
 /// Corner radii.

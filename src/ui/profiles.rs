@@ -385,14 +385,11 @@ fn found_row(
 ) -> Option<Action> {
     let p = wizard.found_at(i)?;
     let mut action = None;
-    let fill = if i % 2 == 1 {
-        ui.visuals().faint_bg_color
-    } else {
-        Palette::of_ui(ui).surface
-    };
+    let colors = Palette::of_ui(ui);
     egui::Frame::new()
-        .fill(fill)
-        .corner_radius(super::look::radius::SMALL)
+        .fill(colors.surface)
+        .stroke(egui::Stroke::new(1.0, colors.border))
+        .corner_radius(super::look::radius::MEDIUM)
         .inner_margin(egui::Margin::symmetric(space::S as i8, space::XS as i8))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());

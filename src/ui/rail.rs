@@ -17,8 +17,28 @@ enum State {
     Upcoming,
 }
 
-/// Returns the done step the user clicked.
-pub fn show(ui: &mut Ui, wizard: &Wizard) -> Option<Step> {
+/// How wide the stepper draws; `compact` shows only the current title.
+pub fn width(ui: &Ui, wizard: &Wizard, compact: bool) -> f32 {
+    let titles: f32 = Step::ALL
+        .iter()
+        .filter(|s| !compact || **s == wizard.step)
+        .map(|s| title_galley(ui, s.title(), egui::Color32::WHITE).size().x + space::S)
+        .sum();
+    let n = Step::ALL.len() as f32;
+    titles + n * MARKER + (n - 1.0) * (CONNECTOR + 2.0 * space::S)
+}
+
+fn title_galley(ui: &Ui, title: &str, color: egui::Color32) -> std::sync::Arc<egui::Galley> {
+    ui.painter().layout_no_wrap(
+        title.to_owned(),
+        egui::FontId::proportional(size::BODY),
+        color,
+    )
+}
+
+/// Returns the done step the user clicked. `compact`: titles of the
+/// other steps show on hover only.
+pub fn show(ui: &mut Ui, wizard: &Wizard, compact: bool) -> Option<Step> {
     let current = Step::ALL
         .iter()
         .position(|s| *s == wizard.step)
@@ -35,7 +55,8 @@ pub fn show(ui: &mut Ui, wizard: &Wizard) -> Option<Step> {
                 std::cmp::Ordering::Equal => State::Current,
                 std::cmp::Ordering::Greater => State::Upcoming,
             };
-            if marker(ui, i + 1, step.title(), state).clicked() {
+            let titled = !compact || state == State::Current;
+            if marker(ui, i + 1, step.title(), state, titled).clicked() {
                 go = Some(*step);
             }
         }
@@ -52,19 +73,19 @@ fn connector(ui: &mut Ui, done: bool) {
 }
 
 /// One step, announced as "2 Connect AWS" (a button once it is done).
-fn marker(ui: &mut Ui, number: usize, title: &str, state: State) -> egui::Response {
+fn marker(ui: &mut Ui, number: usize, title: &str, state: State, titled: bool) -> egui::Response {
     let p = Palette::of_ui(ui);
     let title_color = match state {
         State::Upcoming => p.muted,
         State::Done => p.text,
         State::Current => p.strong,
     };
-    let galley = ui.painter().layout_no_wrap(
-        title.to_owned(),
-        egui::FontId::proportional(size::BODY),
-        title_color,
-    );
-    let width = MARKER + space::S + galley.size().x;
+    let galley = title_galley(ui, title, title_color);
+    let width = if titled {
+        MARKER + space::S + galley.size().x
+    } else {
+        MARKER
+    };
     let sense = if state == State::Done {
         Sense::click()
     } else {
@@ -77,11 +98,12 @@ fn marker(ui: &mut Ui, number: usize, title: &str, state: State) -> egui::Respon
         _ => (Role::Label, true),
     };
     resp.widget_info(|| WidgetInfo::labeled(role, enabled, &name));
-    let resp = if state == State::Done {
-        resp.on_hover_text(format!("Go back to {title}"))
-            .on_hover_cursor(egui::CursorIcon::PointingHand)
-    } else {
-        resp
+    let resp = match state {
+        State::Done => resp
+            .on_hover_text(format!("Go back to {title}"))
+            .on_hover_cursor(egui::CursorIcon::PointingHand),
+        _ if !titled => resp.on_hover_text(title),
+        _ => resp,
     };
     let center = egui::pos2(rect.left() + MARKER / 2.0, rect.center().y);
     let painter = ui.painter();
@@ -127,10 +149,12 @@ fn marker(ui: &mut Ui, number: usize, title: &str, state: State) -> egui::Respon
             );
         }
     }
-    let text_pos = egui::pos2(
-        rect.left() + MARKER + space::S,
-        rect.center().y - galley.size().y / 2.0,
-    );
-    painter.galley(text_pos, galley, title_color);
+    if titled {
+        let text_pos = egui::pos2(
+            rect.left() + MARKER + space::S,
+            rect.center().y - galley.size().y / 2.0,
+        );
+        painter.galley(text_pos, galley, title_color);
+    }
     resp
 }

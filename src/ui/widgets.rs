@@ -80,7 +80,9 @@ pub fn screen_title(ui: &mut Ui, title: &str) {
 
 /// A heading inside a screen.
 pub fn section_heading(ui: &mut Ui, text: &str) {
-    ui.add_space(space::S);
+    if !ui.layout().main_dir().is_horizontal() {
+        ui.add_space(space::XS);
+    }
     let color = Palette::of_ui(ui).strong;
     ui.label(RichText::new(text).text_style(look::section_style()).color(color));
 }
@@ -102,7 +104,7 @@ pub fn card<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
         .fill(p.surface)
         .stroke(egui::Stroke::new(1.0, p.border))
         .corner_radius(radius::MEDIUM)
-        .inner_margin(egui::Margin::same(space::M as i8))
+        .inner_margin(egui::Margin::symmetric(space::M as i8, 10))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             add(ui)
@@ -110,13 +112,22 @@ pub fn card<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
         .inner
 }
 
+/// A one-paragraph note: the icon and the strong title run into the text.
+pub fn callout_line(ui: &mut Ui, kind: Callout, text: &str) {
+    let (tone, title) = kind.tone_and_title();
+    tinted(ui, tone, 1.0, |ui| {
+        let color = Palette::of_ui(ui).tone(tone);
+        ui.horizontal_wrapped(|ui| {
+            icon(ui, kind.icon(), size::ICON, color);
+            ui.label(RichText::new(title).strong().small().color(color));
+            ui.label(text);
+        });
+    });
+}
+
 /// A framed note: TIP, WARNING, INFO as in the product reference.
 pub fn callout(ui: &mut Ui, kind: Callout, add: impl FnOnce(&mut Ui)) {
-    let (tone, title) = match kind {
-        Callout::Tip => (Tone::Info, "TIP"),
-        Callout::Warning => (Tone::Warning, "WARNING"),
-        Callout::Info => (Tone::Info, "INFO"),
-    };
+    let (tone, title) = kind.tone_and_title();
     callout_titled(ui, tone, kind.icon(), title, add);
 }
 
@@ -128,6 +139,14 @@ pub enum Callout {
 }
 
 impl Callout {
+    fn tone_and_title(self) -> (Tone, &'static str) {
+        match self {
+            Callout::Tip => (Tone::Info, "TIP"),
+            Callout::Warning => (Tone::Warning, "WARNING"),
+            Callout::Info => (Tone::Info, "INFO"),
+        }
+    }
+
     fn icon(self) -> MaterialIcon {
         match self {
             Callout::Tip => icons::ICON_LIGHTBULB,
@@ -181,7 +200,7 @@ fn tinted<R>(ui: &mut Ui, tone: Tone, stroke: f32, add: impl FnOnce(&mut Ui) -> 
         .fill(p.tinted(tone))
         .stroke(egui::Stroke::new(stroke, border))
         .corner_radius(radius::MEDIUM)
-        .inner_margin(egui::Margin::same(space::M as i8))
+        .inner_margin(egui::Margin::symmetric(space::M as i8, 10))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             add(ui)
@@ -343,8 +362,8 @@ pub enum CommandClick {
     Run,
 }
 
-/// A command as a card: a numbered marker, the purpose, the command in a
-/// selectable well, and Copy / Run in Terminal.
+/// A command as a card: a numbered marker and the purpose, then the
+/// command in a selectable well with Copy and Run in Terminal beside it.
 pub fn command_row(ui: &mut Ui, row: &CommandRow<'_>) -> Option<CommandClick> {
     let mut click = None;
     card(ui, |ui| {
@@ -353,9 +372,18 @@ pub fn command_row(ui: &mut Ui, row: &CommandRow<'_>) -> Option<CommandClick> {
             ui.add(egui::Label::new(row.explanation).wrap());
         });
         ui.add_space(space::XS);
-        code_block(ui, row.line, row.enabled);
-        ui.add_space(space::XS);
         ui.horizontal(|ui| {
+            let buttons = button_width(ui, "Copy") + button_width(ui, "Run in Terminal");
+            let copied = if row.copied {
+                button_width(ui, "Copied")
+            } else {
+                0.0
+            };
+            let well = ui.available_width() - buttons - copied + space::S;
+            ui.scope(|ui| {
+                ui.set_width(well.max(120.0));
+                code_block(ui, row.line, row.enabled);
+            });
             let copy = icon_button(
                 ui,
                 row.enabled,
@@ -386,6 +414,15 @@ pub fn command_row(ui: &mut Ui, row: &CommandRow<'_>) -> Option<CommandClick> {
     });
     ui.add_space(space::XS);
     click
+}
+
+/// The width of an `icon_button` with this text.
+fn button_width(ui: &Ui, text: &str) -> f32 {
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let galley = ui.painter().layout_no_wrap(text.to_owned(), font, Color32::WHITE);
+    let s = ui.spacing();
+    galley.size().x + size::ICON + s.icon_spacing.max(s.item_spacing.x) + 2.0 * s.button_padding.x
+        + s.item_spacing.x
 }
 
 /// "Copied", shown for a moment beside the Copy that was pressed.
@@ -422,18 +459,19 @@ pub fn outcome_note(ui: &mut Ui, ok: bool, text: &str) {
 /// reads "Checking…". Announced as Re-check in both states.
 pub fn recheck_button(ui: &mut Ui, enabled: bool, checking: bool) -> egui::Response {
     if !checking {
-        return named(
-            ui.add_enabled(
-                enabled,
-                egui::Button::new((
-                    icon_rich(icons::ICON_REFRESH, ui.visuals().text_color()),
-                    RichText::new("Re-check").strong(),
-                )),
-            ),
-            Role::Button,
-            enabled,
-            "Re-check",
-        );
+        let p = Palette::of_ui(ui);
+        let (fill, color) = if enabled {
+            (p.accent, p.on_accent)
+        } else {
+            (ui.visuals().widgets.inactive.weak_bg_fill, p.muted)
+        };
+        let button = egui::Button::new((
+            icon_rich(icons::ICON_REFRESH, color),
+            RichText::new("Re-check").color(color),
+        ))
+        .fill(fill)
+        .stroke(egui::Stroke::new(1.0, if enabled { p.accent } else { p.border }));
+        return named(ui.add_enabled(enabled, button), Role::Button, enabled, "Re-check");
     }
     let slot = egui::IdSalt::new("recheck-spinner");
     let drawn = ui
