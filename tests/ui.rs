@@ -13,6 +13,8 @@ mod azure_fakes;
 mod existing_profile;
 #[path = "ui/idle.rs"]
 mod idle;
+#[path = "ui/look.rs"]
+mod look;
 #[path = "ui/profiles.rs"]
 mod profiles;
 #[path = "ui/settings_pane.rs"]

@@ -86,7 +86,18 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
 }
 
 fn commands(ui: &mut Ui, v: &View<'_>, action: &mut Option<Action>) {
-    section_heading(ui, "Run these commands in a terminal, in order:");
+    ui.horizontal(|ui| {
+        section_heading(ui, "Run these commands in a terminal, in order:");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Max), |ui| {
+            let terminal = icons::ICON_TERMINAL;
+            if icon_button(ui, true, terminal, "Open Terminal", ">_ Open Terminal").clicked() {
+                *action = Some(Action::OpenTerminal);
+            }
+        });
+    });
+    if let Some((ok, note)) = v.terminal_note {
+        outcome_note(ui, *ok, note);
+    }
     for step in v.wizard.azure.steps() {
         let line = step.line();
         let key = format!("az-cmd-{}", step.number);
@@ -116,16 +127,6 @@ fn commands(ui: &mut Ui, v: &View<'_>, action: &mut Option<Action>) {
             ui.add_space(space::XS);
         }
     }
-    ui.add_space(space::XS);
-    ui.horizontal(|ui| {
-        let terminal = icons::ICON_TERMINAL;
-        if icon_button(ui, true, terminal, "Open Terminal", ">_ Open Terminal").clicked() {
-            *action = Some(Action::OpenTerminal);
-        }
-        if let Some((ok, note)) = v.terminal_note {
-            outcome_note(ui, *ok, note);
-        }
-    });
 }
 
 fn picker(

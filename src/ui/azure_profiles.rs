@@ -49,45 +49,49 @@ fn row(
     busy: bool,
     action: &mut Option<Action>,
 ) {
-                ui.horizontal(|ui| {
-                    let mut on = s.enabled;
-                    let name = format!("Use Azure subscription {}", s.name);
-                    if toggle(ui, &mut on, &name).changed() {
-                        *action = Some(Action::Toggle {
-                            id: s.subscription_id.clone(),
-                            on,
-                        });
-                    }
-                    ui.label(RichText::new(&s.name).strong());
-                    let tenant = wizard
-                        .azure
-                        .tenant_title(&s.tenant_id)
-                        .unwrap_or_else(|| s.tenant_id.to_string());
-                    ui.label(format!("tenant {tenant}"));
-                    let when = s.verified_time().map_or_else(
-                        || "never verified".to_owned(),
-                        |t| format!("verified {}", ago(t)),
-                    );
-                    caption(ui, &when);
-                    let recheck = format!("Re-check Azure subscription {}", s.name);
-                    let again = icons::ICON_REFRESH;
-                    if icon_button(ui, !busy, again, "Re-check", &recheck).clicked() {
-                        *action = Some(Action::Recheck(s.subscription_id.clone()));
-                    }
-                    if busy && wizard.azure.verdict(&s.subscription_id).is_none() {
-                        ui.spinner();
-                    }
-                    let remove = format!("Remove {} from Escher", s.name);
-                    if icon_button(ui, true, icons::ICON_DELETE, "Remove", &remove)
-                        .on_hover_text(
-                            "Removes it from Escher only; your Azure sign-in is not changed",
-                        )
-                        .clicked()
-                    {
-                        *action = Some(Action::Remove(s.subscription_id.clone()));
-                    }
-                });
-                status(ui, wizard, &s.subscription_id);
+    ui.horizontal(|ui| {
+        let mut on = s.enabled;
+        let name = format!("Use Azure subscription {}", s.name);
+        if toggle(ui, &mut on, &name).changed() {
+            *action = Some(Action::Toggle {
+                id: s.subscription_id.clone(),
+                on,
+            });
+        }
+        ui.label(RichText::new(&s.name).strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.horizontal(|ui| {
+                if busy && wizard.azure.verdict(&s.subscription_id).is_none() {
+                    ui.spinner();
+                }
+                let recheck = format!("Re-check Azure subscription {}", s.name);
+                let again = icons::ICON_REFRESH;
+                if icon_button(ui, !busy, again, "Re-check", &recheck).clicked() {
+                    *action = Some(Action::Recheck(s.subscription_id.clone()));
+                }
+                let remove = format!("Remove {} from Escher", s.name);
+                if icon_button(ui, true, icons::ICON_DELETE, "Remove", &remove)
+                    .on_hover_text("Removes it from Escher only; your Azure sign-in is not changed")
+                    .clicked()
+                {
+                    *action = Some(Action::Remove(s.subscription_id.clone()));
+                }
+            });
+        });
+    });
+    ui.horizontal_wrapped(|ui| {
+        let tenant = wizard
+            .azure
+            .tenant_title(&s.tenant_id)
+            .unwrap_or_else(|| s.tenant_id.to_string());
+        ui.label(format!("tenant {tenant}"));
+        let when = s.verified_time().map_or_else(
+            || "never verified".to_owned(),
+            |t| format!("verified {}", ago(t)),
+        );
+        caption(ui, &when);
+    });
+    status(ui, wizard, &s.subscription_id);
 }
 
 /// What this session's Re-check found, under the row.

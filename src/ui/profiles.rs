@@ -313,7 +313,7 @@ fn connected_row(
                 caption(ui, &format!("{kind} · {region}"));
             });
             // The status takes what the buttons leave.
-            let status_width = (ui.available_width() - 190.0).max(200.0);
+            let status_width = (ui.available_width() - 240.0).max(200.0);
             ui.vertical(|ui| {
                 ui.set_width(status_width);
                 status(ui, wizard, p, now);
