@@ -41,6 +41,9 @@ mod tests {
         assert!((r - 4.54).abs() < 0.01, "{r}");
         assert!(ratio([0x77, 0x77, 0x77], [255, 255, 255]) < AA_TEXT);
         // The order of the two colours does not matter.
-        assert_eq!(ratio([10, 20, 30], [200, 210, 220]), ratio([200, 210, 220], [10, 20, 30]));
+        assert_eq!(
+            ratio([10, 20, 30], [200, 210, 220]),
+            ratio([200, 210, 220], [10, 20, 30])
+        );
     }
 }

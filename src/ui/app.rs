@@ -2,7 +2,9 @@
 //! the wiring from buttons to background work.
 
 use super::connect_aws::{self, Action};
+use super::look::space;
 use super::needs::{self, NeedsAction};
+use super::widgets::{column, focus_ring, icon_button, icons, primary_button};
 use super::{azure, azure_profiles, done, profiles, rail, troubleshooting, welcome};
 use crate::aws::policy;
 use crate::background::{Background, Event, Wake};
@@ -10,8 +12,6 @@ use crate::commands::Method;
 use crate::settings::{LoadNotice, Saver, Store};
 use crate::wizard::Pane;
 use crate::wizard::{Step, Wizard};
-use super::look::space;
-use super::widgets::{column, focus_ring, icon_button, icons, primary_button};
 use egui::{RichText, Ui};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -163,22 +163,26 @@ impl EscherApp {
         let p = super::look::Palette::of_ui(ui);
         let tone = super::look::Tone::Warning;
         let frame = bar_frame(ui).fill(p.tinted(tone));
-        egui::Panel::top("settings-notice").frame(frame).show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                let size = super::look::size::ICON;
-                super::widgets::icon(ui, icons::ICON_WARNING, size, p.tone(tone));
-                ui.label(text);
-                if self.offer_overwrite && ui.button("Overwrite with current settings").clicked() {
-                    self.saver.allow_overwrite();
-                    self.offer_overwrite = false;
-                    self.saved = None;
-                    self.notice = None;
-                }
-                if ui.button("Dismiss").clicked() {
-                    self.notice = None;
-                }
+        egui::Panel::top("settings-notice")
+            .frame(frame)
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    let size = super::look::size::ICON;
+                    super::widgets::icon(ui, icons::ICON_WARNING, size, p.tone(tone));
+                    ui.label(text);
+                    if self.offer_overwrite
+                        && ui.button("Overwrite with current settings").clicked()
+                    {
+                        self.saver.allow_overwrite();
+                        self.offer_overwrite = false;
+                        self.saved = None;
+                        self.notice = None;
+                    }
+                    if ui.button("Dismiss").clicked() {
+                        self.notice = None;
+                    }
+                });
             });
-        });
     }
 
     pub fn show(&mut self, ui: &mut Ui) {
@@ -331,16 +335,21 @@ impl EscherApp {
     }
 
     /// The stepper, centred in the top bar between the name and the
-    /// buttons; only the current title shows when the window is narrow.
+    /// buttons; in a narrow window it follows the name and shows only the
+    /// current title.
     fn stepper(&mut self, ui: &mut Ui, bar: egui::Rect) {
         const SIDES: f32 = 2.0 * 280.0;
+        const AFTER_NAME: f32 = 96.0;
         let compact = rail::width(ui, &self.wizard, false) > bar.width() - SIDES;
         let width = rail::width(ui, &self.wizard, compact);
         let row = ui.min_rect();
-        let rect = egui::Rect::from_center_size(
-            egui::pos2(bar.center().x, row.center().y),
-            egui::vec2(width, row.height()),
-        );
+        let left = if compact {
+            bar.left() + AFTER_NAME
+        } else {
+            bar.center().x - width / 2.0
+        };
+        let rect =
+            egui::Rect::from_min_size(egui::pos2(left, row.top()), egui::vec2(width, row.height()));
         let go = ui
             .scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
                 rail::show(ui, &self.wizard, compact)
@@ -441,9 +450,15 @@ impl EscherApp {
                 self.wizard.go(Step::ConnectAzure);
             }
             let other = self.wizard.method.other();
-            if icon_button(ui, true, icons::ICON_SWAP_HORIZ, "Change method", "Change method")
-                .on_hover_text(format!("Switch to {}", other.label()))
-                .clicked()
+            if icon_button(
+                ui,
+                true,
+                icons::ICON_SWAP_HORIZ,
+                "Change method",
+                "Change method",
+            )
+            .on_hover_text(format!("Switch to {}", other.label()))
+            .clicked()
             {
                 self.wizard.change_method();
             }
@@ -657,7 +672,10 @@ fn toggle_button(
     let color = ui.visuals().text_color();
     let resp = ui.add(egui::Button::selectable(
         on,
-        (glyph.rich_text().size(super::look::size::ICON).color(color), text),
+        (
+            glyph.rich_text().size(super::look::size::ICON).color(color),
+            text,
+        ),
     ));
     let name = text.to_owned();
     resp.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, on, &name));

@@ -186,7 +186,10 @@ fn picker(
         }
         if verifying {
             ui.spinner();
-            caption(ui, &format!("Verifying {picked} with Azure Resource Manager…"));
+            caption(
+                ui,
+                &format!("Verifying {picked} with Azure Resource Manager…"),
+            );
         } else {
             caption(ui, &format!("{picked} picked"));
         }
@@ -313,7 +316,11 @@ fn card(
     is_error: bool,
     action: &mut Option<Action>,
 ) {
-    let tone = if is_error { Tone::Danger } else { Tone::Warning };
+    let tone = if is_error {
+        Tone::Danger
+    } else {
+        Tone::Warning
+    };
     status_card(ui, tone, &d.title, |ui| {
         paragraph(ui, &d.explanation);
         paragraph(ui, &format!("What to do: {}", d.fix));
@@ -365,8 +372,14 @@ pub fn action_bar(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
     let azure = &wizard.azure;
     let back = icons::ICON_ARROW_BACK;
     if wizard.return_to_profiles
-        && icon_button(ui, true, back, "Back to Settings → Profiles", "Back to Settings → Profiles")
-            .clicked()
+        && icon_button(
+            ui,
+            true,
+            back,
+            "Back to Settings → Profiles",
+            "Back to Settings → Profiles",
+        )
+        .clicked()
     {
         action = Some(Action::BackToProfiles);
     }

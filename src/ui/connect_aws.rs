@@ -3,9 +3,10 @@
 
 use super::look::{Palette, Tone, space};
 use super::widgets::{
-    Callout, CommandClick, CommandRow, button_named, callout, callout_line, caption, card, code_block,
-    command_row, copied_note, error_color, fact_table, icon_button, icons, outcome_note,
-    paragraph, recheck_button, screen_title, section_heading, status_card, status_line,
+    Callout, CommandClick, CommandRow, button_named, callout, callout_line, caption, card,
+    code_block, command_row, copied_note, error_color, fact_table, icon_button, icons,
+    outcome_note, paragraph, recheck_button, screen_title, section_heading, status_card,
+    status_line,
 };
 use crate::aws::check::{CheckReport, Outcome};
 use crate::aws::diagnose::Diagnosis;
@@ -129,7 +130,10 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
             action = Some(Action::Recheck);
         }
         if v.checking {
-            caption(ui, &format!("Checking {} with AWS STS…", v.wizard.name_input));
+            caption(
+                ui,
+                &format!("Checking {} with AWS STS…", v.wizard.name_input),
+            );
         } else if v.wizard.current_report().is_none() && steps.is_empty() {
             caption(ui, "Click Re-check to check this profile as it is.");
         } else if v.wizard.current_report().is_none() {
@@ -416,7 +420,11 @@ fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Ac
 /// Copy, names to use instead, and the raw details collapsed.
 fn diagnosis(ui: &mut Ui, d: &Diagnosis, copied: Option<&str>, is_error: bool) -> Option<Action> {
     let mut action = None;
-    let tone = if is_error { Tone::Danger } else { Tone::Warning };
+    let tone = if is_error {
+        Tone::Danger
+    } else {
+        Tone::Warning
+    };
     status_card(ui, tone, &d.title, |ui| {
         paragraph(ui, &d.explanation);
         ui.add_space(space::XS);

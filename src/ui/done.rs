@@ -16,7 +16,10 @@ pub enum Action {
 
 pub fn show(ui: &mut Ui, wizard: &Wizard) {
     screen_title(ui, "Done");
-    paragraph(ui, "Escher is connected. It reads only what is listed here:");
+    paragraph(
+        ui,
+        "Escher is connected. It reads only what is listed here:",
+    );
     ui.add_space(space::M);
     card(ui, |ui| aws(ui, wizard));
     ui.add_space(space::M);
@@ -33,7 +36,15 @@ pub fn show(ui: &mut Ui, wizard: &Wizard) {
 pub fn action_bar(ui: &mut Ui) -> Option<Action> {
     let mut action = None;
     let back = icons::ICON_ARROW_BACK;
-    if icon_button(ui, true, back, "Back to Connect Azure", "Back to Connect Azure").clicked() {
+    if icon_button(
+        ui,
+        true,
+        back,
+        "Back to Connect Azure",
+        "Back to Connect Azure",
+    )
+    .clicked()
+    {
         action = Some(Action::BackToAzure);
     }
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

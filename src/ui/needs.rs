@@ -29,7 +29,10 @@ pub fn show(ui: &mut Ui, copied: bool) -> Option<NeedsAction> {
             policy::MANAGED_ALTERNATIVE
         ),
     );
-    caption(ui, "Broader than Escher strictly needs, but zero write permissions.");
+    caption(
+        ui,
+        "Broader than Escher strictly needs, but zero write permissions.",
+    );
     code_block(ui, policy::MANAGED_ALTERNATIVE_ARN, true);
     section_heading(ui, "Tighter: the minimum policy Escher uses today");
     egui::ScrollArea::vertical()

@@ -200,9 +200,15 @@ fn header(ui: &mut Ui, wizard: &Wizard, azure_busy: bool) -> Option<Action> {
     ui.add_space(space::S);
     ui.horizontal(|ui| {
         let all = icons::ICON_REFRESH;
-        if icon_button(ui, wizard.any_enabled(), all, "Re-check all", "Re-check all")
-            .on_disabled_hover_text("Switch on a profile to check it")
-            .clicked()
+        if icon_button(
+            ui,
+            wizard.any_enabled(),
+            all,
+            "Re-check all",
+            "Re-check all",
+        )
+        .on_disabled_hover_text("Switch on a profile to check it")
+        .clicked()
         {
             action = Some(Action::RecheckAll);
         }
@@ -328,8 +334,14 @@ fn connected_row(
                 }
                 let busy = checking(&p.name);
                 let again = icons::ICON_REFRESH;
-                if icon_button(ui, !busy, again, "Re-check", &format!("Re-check {}", p.name))
-                    .clicked()
+                if icon_button(
+                    ui,
+                    !busy,
+                    again,
+                    "Re-check",
+                    &format!("Re-check {}", p.name),
+                )
+                .clicked()
                 {
                     action = Some(Action::Recheck(p.name.clone()));
                 }

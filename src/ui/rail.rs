@@ -68,8 +68,11 @@ fn connector(ui: &mut Ui, done: bool) {
     let p = Palette::of_ui(ui);
     let (rect, _) = ui.allocate_exact_size(egui::vec2(CONNECTOR, MARKER), Sense::hover());
     let color = if done { p.accent } else { p.border };
-    ui.painter()
-        .hline(rect.x_range(), rect.center().y, egui::Stroke::new(2.0, color));
+    ui.painter().hline(
+        rect.x_range(),
+        rect.center().y,
+        egui::Stroke::new(2.0, color),
+    );
 }
 
 /// One step, announced as "2 Connect AWS" (a button once it is done).

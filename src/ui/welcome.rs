@@ -1,7 +1,9 @@
 //! Step 1: what Escher will ask for and why.
 
 use super::look::space;
-use super::widgets::{Callout, callout, card, paragraph, primary_button, screen_title, section_heading};
+use super::widgets::{
+    Callout, callout, card, paragraph, primary_button, screen_title, section_heading,
+};
 use egui::{RichText, Ui};
 
 pub fn show(ui: &mut Ui) {
@@ -32,7 +34,10 @@ pub fn show(ui: &mut Ui) {
     card(ui, |ui| {
         section_heading(ui, "What you will do");
         for (n, text) in [
-            ("1.", "Connect one or more AWS profiles. IAM Identity Center (SSO) is recommended; access keys also work."),
+            (
+                "1.",
+                "Connect one or more AWS profiles. IAM Identity Center (SSO) is recommended; access keys also work.",
+            ),
             ("2.", "Connect Azure."),
         ] {
             ui.horizontal_wrapped(|ui| {

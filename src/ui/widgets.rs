@@ -51,7 +51,10 @@ pub fn primary_button(ui: &mut Ui, enabled: bool, text: &str, name: &str) -> egu
     };
     let button = egui::Button::new(RichText::new(text).color(color))
         .fill(fill)
-        .stroke(egui::Stroke::new(1.0, if enabled { p.accent } else { p.border }))
+        .stroke(egui::Stroke::new(
+            1.0,
+            if enabled { p.accent } else { p.border },
+        ))
         .min_size(egui::vec2(96.0, 0.0));
     named(ui.add_enabled(enabled, button), Role::Button, enabled, name)
 }
@@ -84,7 +87,11 @@ pub fn section_heading(ui: &mut Ui, text: &str) {
         ui.add_space(space::XS);
     }
     let color = Palette::of_ui(ui).strong;
-    ui.label(RichText::new(text).text_style(look::section_style()).color(color));
+    ui.label(
+        RichText::new(text)
+            .text_style(look::section_style())
+            .color(color),
+    );
 }
 
 /// A paragraph of body text, wrapped to the column.
@@ -419,9 +426,14 @@ pub fn command_row(ui: &mut Ui, row: &CommandRow<'_>) -> Option<CommandClick> {
 /// The width of an `icon_button` with this text.
 fn button_width(ui: &Ui, text: &str) -> f32 {
     let font = egui::TextStyle::Button.resolve(ui.style());
-    let galley = ui.painter().layout_no_wrap(text.to_owned(), font, Color32::WHITE);
+    let galley = ui
+        .painter()
+        .layout_no_wrap(text.to_owned(), font, Color32::WHITE);
     let s = ui.spacing();
-    galley.size().x + size::ICON + s.icon_spacing.max(s.item_spacing.x) + 2.0 * s.button_padding.x
+    galley.size().x
+        + size::ICON
+        + s.icon_spacing.max(s.item_spacing.x)
+        + 2.0 * s.button_padding.x
         + s.item_spacing.x
 }
 
@@ -470,14 +482,25 @@ pub fn recheck_button(ui: &mut Ui, enabled: bool, checking: bool) -> egui::Respo
             RichText::new("Re-check").color(color),
         ))
         .fill(fill)
-        .stroke(egui::Stroke::new(1.0, if enabled { p.accent } else { p.border }));
-        return named(ui.add_enabled(enabled, button), Role::Button, enabled, "Re-check");
+        .stroke(egui::Stroke::new(
+            1.0,
+            if enabled { p.accent } else { p.border },
+        ));
+        return named(
+            ui.add_enabled(enabled, button),
+            Role::Button,
+            enabled,
+            "Re-check",
+        );
     }
     let slot = egui::IdSalt::new("recheck-spinner");
     let drawn = ui
         .add_enabled_ui(false, |ui| {
-            egui::Button::new((egui::Atom::custom(slot, egui::vec2(14.0, 14.0)), "Checking…"))
-                .atom_ui(ui)
+            egui::Button::new((
+                egui::Atom::custom(slot, egui::vec2(14.0, 14.0)),
+                "Checking…",
+            ))
+            .atom_ui(ui)
         })
         .inner;
     if let Some(rect) = drawn.rect(slot) {

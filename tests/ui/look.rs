@@ -123,8 +123,40 @@ fn settings_with_no_profiles_offers_to_connect_one() {
     let w = World::new(PROD_CONFIG, PROD_KEYS);
     let mut h = harness(w.app());
     open_settings(&mut h);
-    assert!(h.query_by_label_contains("No profiles connected yet").is_some());
+    assert!(
+        h.query_by_label_contains("No profiles connected yet")
+            .is_some()
+    );
     click(&mut h, "Connect an AWS profile");
     settle(&mut h);
     assert!(h.query_by_label("Profile name").is_some());
+}
+
+#[test]
+fn at_the_minimum_size_the_stepper_and_the_bar_buttons_do_not_overlap() {
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(800.0, 600.0))
+        .build_ui_state(|ui, app: &mut escher::ui::EscherApp| app.show(ui), w.app());
+    settle(&mut h);
+    to_connect_aws(&mut h);
+    let names = [
+        "1 Welcome",
+        "2 Connect AWS",
+        "3 Connect Azure",
+        "4 Done",
+        "Troubleshooting",
+        "Settings",
+    ];
+    let rects: Vec<_> = names.iter().map(|n| h.get_by_label(n).rect()).collect();
+    for (i, a) in rects.iter().enumerate() {
+        for (j, b) in rects.iter().enumerate().skip(i + 1) {
+            assert!(
+                !a.intersects(*b),
+                "{} {a:?} overlaps {} {b:?}",
+                names[i],
+                names[j]
+            );
+        }
+    }
 }

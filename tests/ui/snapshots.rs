@@ -72,7 +72,9 @@ fn at_connect_aws(w: &World, theme: Theme) -> H {
 
 fn recheck_until(h: &mut H, what: &str) {
     click(h, "Re-check");
-    step_until(h, "the verdict", |h| h.query_by_label_contains(what).is_some());
+    step_until(h, "the verdict", |h| {
+        h.query_by_label_contains(what).is_some()
+    });
 }
 
 fn keep(w: World) -> Keep {
@@ -166,6 +168,23 @@ fn connect_aws_passed_at_two_pixels_per_point() {
     h.remove_cursor();
     settle(&mut h);
     h.snapshot_options("connect_aws_passed_2x", &options());
+}
+
+/// The smallest window: the stepper keeps only the current title, and the
+/// column and the action bar still fit.
+#[test]
+fn connect_aws_at_the_minimum_size() {
+    let w = world();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(800.0, 600.0))
+        .build_ui_state(|ui, app: &mut EscherApp| app.show(ui), w.app());
+    settle(&mut h);
+    h.ctx.set_theme(Theme::Light);
+    to_connect_aws(&mut h);
+    type_name(&mut h, "audit-sso");
+    h.remove_cursor();
+    settle(&mut h);
+    h.snapshot_options("connect_aws_800x600", &options());
 }
 
 #[test]
