@@ -236,7 +236,7 @@ fn visuals(v: &mut egui::Visuals, p: &Palette) {
     v.code_bg_color = p.sunken;
     v.faint_bg_color = mix(p.surface, p.window, 0.6);
     v.selection.bg_fill = mix(p.surface, p.accent, 0.35);
-    v.selection.stroke = Stroke::new(1.5, p.accent);
+    v.selection.stroke = Stroke::new(1.5, p.info);
     let corner = CornerRadius::same(radius::SMALL);
     let w = &mut v.widgets;
     w.noninteractive.bg_fill = p.surface;

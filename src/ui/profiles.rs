@@ -312,14 +312,14 @@ fn connected_row(
             }
             ui.add_space(8.0);
             ui.vertical(|ui| {
-                ui.set_width(180.0);
+                ui.set_width(160.0);
                 ui.label(RichText::new(&p.name).strong().monospace());
                 let kind = p.kind.map(|k| k.label()).unwrap_or("Unknown kind");
                 let region = p.region.as_deref().unwrap_or("no region");
                 caption(ui, &format!("{kind} · {region}"));
             });
             // The status takes what the buttons leave.
-            let status_width = (ui.available_width() - 240.0).max(200.0);
+            let status_width = (ui.available_width() - 215.0).max(200.0);
             ui.vertical(|ui| {
                 ui.set_width(status_width);
                 status(ui, wizard, p, now);
