@@ -2,10 +2,10 @@
 //! result of Re-check (problems, or the subscription picker) and the
 //! verdicts of Verify selected.
 
-use super::look::{Palette, Tone, space};
+use super::look::{Tone, measure, space};
 use super::widgets::{
     Callout, CommandClick, CommandRow, button_named, callout, caption, code, code_block,
-    command_row, copied_note, icon_button, icons, outcome_note, paragraph, primary_button,
+    command_row, copied_note, icon_button, icons, outcome_note, paragraph, pill, primary_button,
     recheck_button, screen_title, section_heading, status_card, status_line, toggle,
 };
 use crate::azure::diagnose::Diagnosis;
@@ -152,7 +152,7 @@ fn picker(
         ui.add(
             egui::TextEdit::singleline(&mut azure.query)
                 .hint_text("name, id or tenant")
-                .desired_width(320.0),
+                .desired_width(measure::SEARCH_FIELD),
         )
         .labelled_by(label.id);
     });
@@ -270,14 +270,7 @@ fn badge(ui: &mut Ui, state: &State) {
         State::Disabled | State::Deleted => Tone::Danger,
         _ => Tone::Warning,
     };
-    let p = Palette::of_ui(ui);
-    egui::Frame::new()
-        .fill(p.tinted(tone))
-        .corner_radius(super::look::radius::LARGE)
-        .inner_margin(egui::Margin::symmetric(6, 1))
-        .show(ui, |ui| {
-            ui.label(RichText::new(state.label()).small().color(p.tone(tone)));
-        });
+    pill(ui, tone, state.label());
 }
 
 fn mark(ui: &mut Ui, v: &Verdict) {

@@ -1,11 +1,11 @@
 //! Step 2: Connect AWS. The profile name, the numbered commands, Re-check
 //! and its verdict, what Escher needs, and troubleshooting.
 
-use super::look::{Palette, Tone, space};
+use super::look::{Tone, measure, space};
 use super::widgets::{
     Callout, CommandClick, CommandRow, button_named, callout, callout_line, caption, card,
     code_block, command_row, copied_note, error_color, fact_table, icon_button, icons,
-    outcome_note, paragraph, recheck_button, screen_title, section_heading, status_card,
+    outcome_note, paragraph, pill, recheck_button, screen_title, section_heading, status_card,
     status_line,
 };
 use crate::aws::check::{CheckReport, Outcome};
@@ -40,7 +40,11 @@ pub struct View<'a> {
 pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     ui.horizontal(|ui| {
         screen_title(ui, "Connect AWS");
-        method_pill(ui, v.wizard.method);
+        pill(
+            ui,
+            Tone::Info,
+            &format!("Method: {}", v.wizard.method.label()),
+        );
     });
     paragraph(
         ui,
@@ -161,22 +165,6 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     action
 }
 
-/// "Method: SSO (recommended)" in a small tinted pill beside the title.
-fn method_pill(ui: &mut Ui, method: Method) {
-    let p = Palette::of_ui(ui);
-    egui::Frame::new()
-        .fill(p.tinted(Tone::Info))
-        .corner_radius(super::look::radius::LARGE)
-        .inner_margin(egui::Margin::symmetric(8, 2))
-        .show(ui, |ui| {
-            ui.label(
-                RichText::new(format!("Method: {}", method.label()))
-                    .small()
-                    .color(p.tone(Tone::Info)),
-            );
-        });
-}
-
 fn cli_status(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
     use crate::aws_cli::{CliStatus, installer_url};
     let mut action = None;
@@ -229,8 +217,8 @@ fn name_field(ui: &mut Ui, wizard: &mut Wizard) -> bool {
             .add(
                 egui::TextEdit::singleline(&mut wizard.name_input)
                     .hint_text(PLACEHOLDER_NAME)
-                    .desired_width(240.0)
-                    .margin(egui::Margin::symmetric(8, 5))
+                    .desired_width(measure::NAME_FIELD)
+                    .margin(egui::Margin::symmetric(space::S as i8, 5))
                     .font(egui::TextStyle::Monospace),
             )
             .labelled_by(label.id);

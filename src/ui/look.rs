@@ -37,6 +37,22 @@ pub mod radius {
     pub const LARGE: u8 = 12;
 }
 
+/// Widths and heights of fields and columns inside the content column.
+pub mod measure {
+    pub const NAME_FIELD: f32 = 240.0;
+    pub const SEARCH_FIELD: f32 = 320.0;
+    /// Settings → Profiles: a connected profile's name and kind.
+    pub const PROFILE_COLUMN: f32 = 160.0;
+    /// What the Re-check and Remove buttons of a row take.
+    pub const ROW_BUTTONS: f32 = 215.0;
+    pub const STATUS_MIN: f32 = 200.0;
+    /// Settings → Profiles: a found profile's name and kind.
+    pub const FOUND_NAME: f32 = 220.0;
+    pub const FOUND_KIND: f32 = 260.0;
+    /// The policy JSON scrolls beyond this.
+    pub const POLICY_HEIGHT: f32 = 180.0;
+}
+
 /// The content column: a comfortable measure, centred in wide windows.
 pub const COLUMN_WIDTH: f32 = 720.0;
 /// Space kept on each side of the column in narrow windows.

@@ -37,7 +37,7 @@ pub fn show(ui: &mut Ui, copied: bool) -> Option<NeedsAction> {
     section_heading(ui, "Tighter: the minimum policy Escher uses today");
     egui::ScrollArea::vertical()
         .id_salt("policy-json")
-        .max_height(180.0)
+        .max_height(super::look::measure::POLICY_HEIGHT)
         .show(ui, |ui| code_block(ui, policy::POLICY_JSON, true));
     ui.horizontal(|ui| {
         if icon_button(ui, true, icons::ICON_CONTENT_COPY, "Copy", "Copy policy").clicked() {

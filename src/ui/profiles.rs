@@ -3,7 +3,7 @@
 //! each with the diagnosis of its last failed Connect. The list lays out
 //! only the rows in view, so a thousand profiles cost what ten do.
 
-use super::look::{Palette, Tone, space};
+use super::look::{Palette, Tone, measure, space};
 use super::widgets::{
     button_named, caption, card, code, empty_state, error_color, icon_button, icons, paragraph,
     screen_title, section_heading, segmented, status_line, toggle,
@@ -310,16 +310,17 @@ fn connected_row(
                     on,
                 });
             }
-            ui.add_space(8.0);
+            ui.add_space(space::S);
             ui.vertical(|ui| {
-                ui.set_width(160.0);
+                ui.set_width(measure::PROFILE_COLUMN);
                 ui.label(RichText::new(&p.name).strong().monospace());
                 let kind = p.kind.map(|k| k.label()).unwrap_or("Unknown kind");
                 let region = p.region.as_deref().unwrap_or("no region");
                 caption(ui, &format!("{kind} · {region}"));
             });
             // The status takes what the buttons leave.
-            let status_width = (ui.available_width() - 215.0).max(200.0);
+            let status_width =
+                (ui.available_width() - measure::ROW_BUTTONS).max(measure::STATUS_MIN);
             ui.vertical(|ui| {
                 ui.set_width(status_width);
                 status(ui, wizard, p, now);
@@ -407,11 +408,11 @@ fn found_row(
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.vertical(|ui| {
-                    ui.set_width(220.0);
+                    ui.set_width(measure::FOUND_NAME);
                     ui.label(RichText::new(&p.name).monospace());
                 });
                 ui.vertical(|ui| {
-                    ui.set_width(260.0);
+                    ui.set_width(measure::FOUND_KIND);
                     match &p.problem {
                         Some(problem) => ui.label(
                             RichText::new(format!("Unusable: {problem}")).color(error_color(ui)),

@@ -104,6 +104,18 @@ pub fn caption(ui: &mut Ui, text: &str) -> egui::Response {
     ui.add(egui::Label::new(RichText::new(text).small().weak()).wrap())
 }
 
+/// A short label on a rounded tinted pill (a state, the method).
+pub fn pill(ui: &mut Ui, tone: Tone, text: &str) {
+    let p = Palette::of_ui(ui);
+    egui::Frame::new()
+        .fill(p.tinted(tone))
+        .corner_radius(radius::LARGE)
+        .inner_margin(egui::Margin::symmetric(space::S as i8, 2))
+        .show(ui, |ui| {
+            ui.label(RichText::new(text).small().color(p.tone(tone)));
+        });
+}
+
 /// Content on a raised surface: a framed card.
 pub fn card<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
     let p = Palette::of_ui(ui);
