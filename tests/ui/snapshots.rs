@@ -38,6 +38,14 @@ fn window(app: EscherApp, theme: Theme) -> H {
 
 /// Render `scenario` in both themes and compare with the stored images.
 fn both(name: &str, scenario: impl Fn(Theme) -> (Keep, H)) {
+    both_with(name, &options(), scenario);
+}
+
+fn both_with(
+    name: &str,
+    options: &egui_kittest::SnapshotOptions,
+    scenario: impl Fn(Theme) -> (Keep, H),
+) {
     let mut results = egui_kittest::SnapshotResults::new();
     for (theme, suffix) in [(Theme::Light, ""), (Theme::Dark, "_dark")] {
         let (_keep, mut h) = scenario(theme);
@@ -47,7 +55,7 @@ fn both(name: &str, scenario: impl Fn(Theme) -> (Keep, H)) {
         } else {
             h.step();
         }
-        h.snapshot_options(format!("{name}{suffix}"), &options());
+        h.snapshot_options(format!("{name}{suffix}"), options);
         results.extend_harness(&mut h);
     }
     results.unwrap();
@@ -168,6 +176,21 @@ fn connect_aws_passed_at_two_pixels_per_point() {
     h.remove_cursor();
     settle(&mut h);
     h.snapshot_options("connect_aws_passed_2x", &options());
+}
+
+/// Keyboard focus on a command's Copy: the accent ring around it (a few
+/// hundred pixels, so fewer may differ than elsewhere).
+#[test]
+fn connect_aws_keyboard_focus() {
+    let strict = options().max_failed_pixels(100);
+    both_with("connect_aws_focus", &strict, |theme| {
+        let w = world();
+        let mut h = at_connect_aws(&w, theme);
+        type_name(&mut h, "audit-sso");
+        h.get_by_label("Copy command 1").focus();
+        settle(&mut h);
+        (keep(w), h)
+    });
 }
 
 /// The smallest window: the stepper keeps only the current title, and the
