@@ -29,6 +29,8 @@ pub struct EscherApp {
     policy_saved: Option<std::path::PathBuf>,
     show_troubleshooting: bool,
     fonts_installed: bool,
+    /// The app icon, for the top bar and Welcome.
+    icon: Option<egui::TextureHandle>,
     /// The appearance last handed to egui.
     appearance_applied: Option<crate::settings::Appearance>,
     /// Writes the settings off the UI thread.
@@ -76,6 +78,7 @@ impl EscherApp {
             show_troubleshooting: false,
             fonts_installed: false,
             appearance_applied: None,
+            icon: None,
         }
     }
 
@@ -190,6 +193,7 @@ impl EscherApp {
             // New fonts apply from the next frame: draw nothing until then,
             // so no text is laid out with a font that lacks its glyphs.
             super::look::install(ui.ctx());
+            self.icon = super::widgets::load_icon(ui.ctx(), crate::ICON_PNG);
             self.fonts_installed = true;
             ui.ctx().request_repaint();
             return;
@@ -282,7 +286,7 @@ impl EscherApp {
 
     fn step_content(&mut self, ui: &mut Ui) {
         match self.wizard.step {
-            Step::Welcome => welcome::show(ui),
+            Step::Welcome => welcome::show(ui, self.icon.as_ref()),
             Step::ConnectAws => self.connect_aws(ui),
             Step::ConnectAzure => self.connect_azure(ui),
             Step::Done => done::show(ui, &self.wizard),
@@ -305,6 +309,9 @@ impl EscherApp {
             let bar = ui.max_rect();
             ui.horizontal(|ui| {
                 let p = super::look::Palette::of_ui(ui);
+                if let Some(icon) = &self.icon {
+                    super::widgets::image(ui, icon, super::look::size::BRAND_ICON);
+                }
                 ui.label(
                     RichText::new("Escher")
                         .text_style(super::look::section_style())
@@ -339,7 +346,7 @@ impl EscherApp {
     /// current title.
     fn stepper(&mut self, ui: &mut Ui, bar: egui::Rect) {
         const SIDES: f32 = 2.0 * 280.0;
-        const AFTER_NAME: f32 = 96.0;
+        const AFTER_NAME: f32 = 124.0;
         let compact = rail::width(ui, &self.wizard, false) > bar.width() - SIDES;
         let width = rail::width(ui, &self.wizard, compact);
         let row = ui.min_rect();

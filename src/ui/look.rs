@@ -20,6 +20,9 @@ pub mod size {
     pub const ICON: f32 = 16.0;
     /// The icon beside a status card's title.
     pub const STATUS_ICON: f32 = 22.0;
+    /// The app icon in the top bar, and above the welcome.
+    pub const BRAND_ICON: f32 = 22.0;
+    pub const HERO_ICON: f32 = 72.0;
 }
 
 /// The spacing scale, in points.

@@ -1,12 +1,17 @@
 //! Step 1: what Escher will ask for and why.
 
-use super::look::space;
+use super::look::{size, space};
 use super::widgets::{
-    Callout, callout, card, paragraph, primary_button, screen_title, section_heading,
+    Callout, callout, card, image, paragraph, primary_button, screen_title, section_heading,
 };
 use egui::{RichText, Ui};
 
-pub fn show(ui: &mut Ui) {
+pub fn show(ui: &mut Ui, icon: Option<&egui::TextureHandle>) {
+    ui.add_space(space::L);
+    if let Some(icon) = icon {
+        image(ui, icon, size::HERO_ICON);
+        ui.add_space(space::S);
+    }
     screen_title(ui, "Welcome to Escher");
     paragraph(
         ui,

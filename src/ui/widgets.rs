@@ -74,6 +74,20 @@ pub fn icon(ui: &mut Ui, icon: MaterialIcon, icon_size: f32, color: Color32) {
     ui.painter().galley(pos, galley, color);
 }
 
+/// A PNG as a texture (the app icon); None if it cannot be decoded.
+pub fn load_icon(ctx: &egui::Context, png: &[u8]) -> Option<egui::TextureHandle> {
+    let icon = eframe::icon_data::from_png_bytes(png).ok()?;
+    let size = [icon.width as usize, icon.height as usize];
+    let image = egui::ColorImage::from_rgba_unmultiplied(size, &icon.rgba);
+    Some(ctx.load_texture("escher-icon", image, egui::TextureOptions::LINEAR))
+}
+
+/// A texture drawn as a square of `side` points.
+pub fn image(ui: &mut Ui, texture: &egui::TextureHandle, side: f32) {
+    let sized = egui::load::SizedTexture::new(texture.id(), egui::vec2(side, side));
+    ui.add(egui::Image::from_texture(sized));
+}
+
 /// The title of a screen, with its lead paragraph below.
 pub fn screen_title(ui: &mut Ui, title: &str) {
     let color = Palette::of_ui(ui).strong;
