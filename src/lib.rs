@@ -11,6 +11,7 @@ mod block_on;
 pub mod cli;
 pub mod cli_sso;
 pub mod commands;
+pub mod contrast;
 pub mod settings;
 pub mod shell;
 pub mod terminal;

@@ -211,7 +211,8 @@ fn main() -> ExitCode {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Escher")
         .with_app_id(escher::APP_ID)
-        .with_inner_size([960.0, 760.0])
+        // The size the snapshots are taken at: a whole step shows at once.
+        .with_inner_size([1280.0, 800.0])
         .with_min_inner_size([800.0, 600.0]);
     if let Ok(icon) = eframe::icon_data::from_png_bytes(escher::ICON_PNG) {
         viewport = viewport.with_icon(icon);

@@ -29,6 +29,28 @@ pub enum SavedStep {
     Done,
 }
 
+/// The window's appearance: the system's, or always light or dark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Appearance {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Appearance {
+    pub const ALL: [Appearance; 3] = [Appearance::System, Appearance::Light, Appearance::Dark];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Appearance::System => "System",
+            Appearance::Light => "Light",
+            Appearance::Dark => "Dark",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedProfile {
     pub name: String,
@@ -69,6 +91,9 @@ pub struct Settings {
     /// Connected Azure subscriptions (absent in files from before Azure).
     #[serde(default)]
     pub azure: Vec<crate::azure::saved::SavedSubscription>,
+    /// Absent in files from before the choice existed: follow the system.
+    #[serde(default)]
+    pub appearance: Appearance,
 }
 
 fn default_method() -> Method {
@@ -83,6 +108,7 @@ impl Default for Settings {
             method: Method::Sso,
             profiles: Vec::new(),
             azure: Vec::new(),
+            appearance: Appearance::System,
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::aws::check::{CheckReport, closest_names};
 use crate::aws::profile_name::{NameError, ProfileName};
 use crate::aws::profiles::{Discovery, Kind, ProfileInfo};
 use crate::commands::{self, CommandStep, Method};
-use crate::settings::{SavedProfile, SavedStep, Settings};
+use crate::settings::{Appearance, SavedProfile, SavedStep, Settings};
 use crate::terminal::TerminalRequest;
 use lookup::Lookup;
 use std::collections::{HashMap, HashSet};
@@ -13,8 +13,8 @@ use std::time::Instant;
 
 pub mod azure;
 mod lookup;
-pub mod sso_accounts;
 pub mod permissions;
+pub mod sso_accounts;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -102,6 +102,8 @@ pub struct Wizard {
     pub azure: azure::AzureState,
     /// Check permissions: running and finished, this session.
     pub permissions: permissions::Permissions,
+    /// Light, dark, or the system's; set with `set_appearance`.
+    appearance: Appearance,
 }
 
 impl Default for Wizard {
@@ -134,6 +136,7 @@ impl Wizard {
             hint: None,
             azure: azure::AzureState::from_saved(s.azure),
             permissions: permissions::Permissions::default(),
+            appearance: s.appearance,
         }
         .gated()
     }
@@ -163,6 +166,7 @@ impl Wizard {
             method: self.method,
             profiles: self.profiles.clone(),
             azure: self.azure.saved().to_vec(),
+            appearance: self.appearance,
         }
     }
 
@@ -186,6 +190,18 @@ impl Wizard {
     fn changed(&mut self) {
         self.revision += 1;
         self.lookup = Lookup::build(&self.profiles, self.discovery());
+    }
+
+    pub fn appearance(&self) -> Appearance {
+        self.appearance
+    }
+
+    /// A new choice is saved with the rest of the settings.
+    pub fn set_appearance(&mut self, appearance: Appearance) {
+        if self.appearance != appearance {
+            self.appearance = appearance;
+            self.revision += 1;
+        }
     }
 
     pub fn profiles(&self) -> &[SavedProfile] {

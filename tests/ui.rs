@@ -13,6 +13,8 @@ mod azure_fakes;
 mod existing_profile;
 #[path = "ui/idle.rs"]
 mod idle;
+#[path = "ui/look.rs"]
+mod look;
 #[path = "ui/permissions.rs"]
 mod permissions;
 #[path = "ui/profiles.rs"]

@@ -2,7 +2,9 @@
 //! the wiring from buttons to background work.
 
 use super::connect_aws::{self, Action};
+use super::look::space;
 use super::needs::{self, NeedsAction};
+use super::widgets::{column, focus_ring, icon_button, icons, primary_button};
 use super::{azure, azure_profiles, done, profiles, rail, troubleshooting, welcome};
 use crate::aws::policy;
 use crate::background::{Background, Event, Wake};
@@ -27,6 +29,10 @@ pub struct EscherApp {
     policy_saved: Option<std::path::PathBuf>,
     show_troubleshooting: bool,
     fonts_installed: bool,
+    /// The app icon, for the top bar and Welcome.
+    icon: Option<egui::TextureHandle>,
+    /// The appearance last handed to egui.
+    appearance_applied: Option<crate::settings::Appearance>,
     /// Writes the settings off the UI thread.
     saver: Saver,
     /// `Wizard::settings_key` of the state last handed to the saver.
@@ -74,6 +80,8 @@ impl EscherApp {
             policy_saved: None,
             show_troubleshooting: false,
             fonts_installed: false,
+            appearance_applied: None,
+            icon: None,
         }
     }
 
@@ -159,23 +167,29 @@ impl EscherApp {
         let Some(text) = self.notice.clone() else {
             return;
         };
-        egui::Panel::top("settings-notice").show(ui, |ui| {
-            ui.add_space(4.0);
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new("⚠").color(ui.visuals().warn_fg_color));
-                ui.label(text);
-                if self.offer_overwrite && ui.button("Overwrite with current settings").clicked() {
-                    self.saver.allow_overwrite();
-                    self.offer_overwrite = false;
-                    self.saved = None;
-                    self.notice = None;
-                }
-                if ui.button("Dismiss").clicked() {
-                    self.notice = None;
-                }
+        let p = super::look::Palette::of_ui(ui);
+        let tone = super::look::Tone::Warning;
+        let frame = bar_frame(ui).fill(p.tinted(tone));
+        egui::Panel::top("settings-notice")
+            .frame(frame)
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    let size = super::look::size::ICON;
+                    super::widgets::icon(ui, icons::ICON_WARNING, size, p.tone(tone));
+                    ui.label(text);
+                    if self.offer_overwrite
+                        && ui.button("Overwrite with current settings").clicked()
+                    {
+                        self.saver.allow_overwrite();
+                        self.offer_overwrite = false;
+                        self.saved = None;
+                        self.notice = None;
+                    }
+                    if ui.button("Dismiss").clicked() {
+                        self.notice = None;
+                    }
+                });
             });
-            ui.add_space(4.0);
-        });
     }
 
     pub fn show(&mut self, ui: &mut Ui) {
@@ -183,10 +197,12 @@ impl EscherApp {
             // New fonts apply from the next frame: draw nothing until then,
             // so no text is laid out with a font that lacks its glyphs.
             super::look::install(ui.ctx());
+            self.icon = super::widgets::load_icon(ui.ctx(), crate::ICON_PNG);
             self.fonts_installed = true;
             ui.ctx().request_repaint();
             return;
         }
+        self.apply_appearance(ui);
         self.poll();
         if self.wizard.azure.has_pending() && !self.background.is_azure_discovering() {
             // A Settings Re-check whose listing has just arrived.
@@ -200,9 +216,7 @@ impl EscherApp {
             // Back from the terminal: the CLI may have written new profiles.
             self.rediscover = true;
         }
-        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Comma)) {
-            self.wizard.open_profiles();
-        }
+        self.keys(ui);
         let needs_files =
             self.wizard.pane == Pane::Profiles || self.wizard.step == Step::ConnectAws;
         if self.wizard.step == Step::ConnectAws && !self.cli_requested {
@@ -213,71 +227,148 @@ impl EscherApp {
             self.rediscover = false;
             self.background.discover(Self::wake(ui));
         }
-        egui::Panel::top("top-bar").show(ui, |ui| {
-            ui.add_space(4.0);
-            ui.horizontal(|ui| {
-                ui.label(RichText::new("Escher").heading().strong());
-                ui.separator();
-                rail::show(ui, &self.wizard);
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    let settings = ui
-                        .selectable_label(self.wizard.pane == Pane::Profiles, "Settings")
-                        .on_hover_text("Settings → Profiles (Ctrl+, or ⌘,)");
-                    if settings.clicked() {
-                        if self.wizard.pane == Pane::Profiles {
-                            self.wizard.pane = Pane::Wizard;
-                        } else {
-                            self.wizard.open_profiles();
-                            self.rediscover = true;
-                        }
-                    }
-                    ui.toggle_value(&mut self.show_troubleshooting, "Troubleshooting");
-                });
-            });
-            ui.add_space(4.0);
-        });
+        self.top_bar(ui);
         self.settings_notice(ui);
-        if self.wizard.step == Step::ConnectAws && self.wizard.pane == Pane::Wizard {
+        if self.wizard.pane == Pane::Wizard {
             self.bottom_bar(ui);
         }
-        egui::CentralPanel::default().show(ui, |ui| {
+        let frame = egui::Frame::new()
+            .fill(ui.visuals().panel_fill)
+            .inner_margin(egui::Margin::symmetric(0, space::M as i8));
+        egui::CentralPanel::default().frame(frame).show(ui, |ui| {
             if self.wizard.pane == Pane::Profiles {
                 // Its list scrolls by itself, laying out only what shows.
-                ui.set_max_width(900.0);
-                self.profiles_pane(ui);
+                column(ui, |ui| self.profiles_pane(ui));
                 return;
             }
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    ui.set_max_width(900.0);
-                    match self.wizard.step {
-                        Step::Welcome => {
-                            if welcome::show(ui) {
-                                self.wizard.go(Step::ConnectAws);
-                            }
-                        }
-                        Step::ConnectAws => self.connect_aws(ui),
-                        Step::ConnectAzure => self.connect_azure(ui),
-                        Step::Done => match done::show(ui, &self.wizard) {
-                            Some(done::Action::OpenSettings) => {
-                                self.wizard.open_profiles();
-                                self.rediscover = true;
-                            }
-                            Some(done::Action::BackToAzure) => self.wizard.go(Step::ConnectAzure),
-                            None => {}
-                        },
-                    }
+                    column(ui, |ui| self.step_content(ui));
                 });
         });
         self.troubleshooting_window(ui);
         self.sso_accounts_window(ui);
+        focus_ring(ui.ctx());
         self.persist(ui);
         if let Some(started) = self.startup.take() {
             eprintln!(
                 "escher: first frame after {} ms",
                 started.elapsed().as_millis()
             );
+        }
+    }
+
+    /// The theme follows the appearance chosen in Settings; applied when
+    /// it changes, so egui's own setting stays in charge otherwise.
+    fn apply_appearance(&mut self, ui: &Ui) {
+        let wanted = self.wizard.appearance();
+        if self.appearance_applied != Some(wanted) {
+            ui.ctx().set_theme(super::look::preference(wanted));
+            self.appearance_applied = Some(wanted);
+        }
+    }
+
+    /// Cmd/Ctrl+, opens Settings; Escape closes Troubleshooting, then
+    /// Settings (a list that is open takes Escape first).
+    fn keys(&mut self, ui: &Ui) {
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Comma)) {
+            self.wizard.open_profiles();
+        }
+        if egui::Popup::is_any_open(ui.ctx()) {
+            return;
+        }
+        let escape = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+        if !escape {
+            return;
+        }
+        if self.show_troubleshooting {
+            self.show_troubleshooting = false;
+        } else if self.wizard.pane == Pane::Profiles {
+            self.wizard.pane = Pane::Wizard;
+        }
+    }
+
+    fn step_content(&mut self, ui: &mut Ui) {
+        match self.wizard.step {
+            Step::Welcome => welcome::show(ui, self.icon.as_ref()),
+            Step::ConnectAws => self.connect_aws(ui),
+            Step::ConnectAzure => self.connect_azure(ui),
+            Step::Done => done::show(ui, &self.wizard),
+        }
+    }
+
+    fn done_action(&mut self, action: done::Action) {
+        match action {
+            done::Action::OpenSettings => {
+                self.wizard.open_profiles();
+                self.rediscover = true;
+            }
+            done::Action::BackToAzure => self.wizard.go(Step::ConnectAzure),
+        }
+    }
+
+    fn top_bar(&mut self, ui: &mut Ui) {
+        let frame = bar_frame(ui);
+        egui::Panel::top("top-bar").frame(frame).show(ui, |ui| {
+            let bar = ui.max_rect();
+            ui.horizontal(|ui| {
+                let p = super::look::Palette::of_ui(ui);
+                if let Some(icon) = &self.icon {
+                    super::widgets::image(ui, icon, super::look::size::BRAND_ICON);
+                }
+                ui.label(
+                    RichText::new("Escher")
+                        .text_style(super::look::section_style())
+                        .color(p.strong),
+                );
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let open = self.wizard.pane == Pane::Profiles;
+                    let settings = toggle_button(ui, open, icons::ICON_SETTINGS, "Settings")
+                        .on_hover_text("Settings → Profiles (Ctrl+, or ⌘,)");
+                    if settings.clicked() {
+                        if open {
+                            self.wizard.pane = Pane::Wizard;
+                        } else {
+                            self.wizard.open_profiles();
+                            self.rediscover = true;
+                        }
+                    }
+                    let shown = self.show_troubleshooting;
+                    if toggle_button(ui, shown, icons::ICON_HELP, "Troubleshooting").clicked() {
+                        self.show_troubleshooting = !shown;
+                    }
+                });
+            });
+            if self.wizard.pane == Pane::Wizard {
+                self.stepper(ui, bar);
+            }
+        });
+    }
+
+    /// The stepper, centred in the top bar between the name and the
+    /// buttons; in a narrow window it follows the name and shows only the
+    /// current title.
+    fn stepper(&mut self, ui: &mut Ui, bar: egui::Rect) {
+        const SIDES: f32 = 2.0 * 280.0;
+        const AFTER_NAME: f32 = 124.0;
+        let compact = rail::width(ui, &self.wizard, false) > bar.width() - SIDES;
+        let width = rail::width(ui, &self.wizard, compact);
+        let row = ui.min_rect();
+        let left = if compact {
+            bar.left() + AFTER_NAME
+        } else {
+            bar.center().x - width / 2.0
+        };
+        let rect =
+            egui::Rect::from_min_size(egui::pos2(left, row.top()), egui::vec2(width, row.height()));
+        let go = ui
+            .scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+                rail::show(ui, &self.wizard, compact)
+            })
+            .inner;
+        if let Some(step) = go {
+            self.wizard.go(step);
         }
     }
 
@@ -321,6 +412,7 @@ impl EscherApp {
                 let wake = Self::wake(ui);
                 super::permissions::start(&mut self.wizard, &self.background, a, wake)
             }
+            Some(profiles::Action::Appearance(a)) => self.wizard.set_appearance(a),
             Some(profiles::Action::Toggle { name, on }) => self.wizard.set_enabled(&name, on),
             None => {}
         }
@@ -333,37 +425,60 @@ impl EscherApp {
             .check_batch(vec![name.to_owned()], Self::wake(ui));
     }
 
+    /// The action bar, fixed under the content: Back on the left, the
+    /// step's way on at the right.
     fn bottom_bar(&mut self, ui: &mut Ui) {
-        egui::Panel::bottom("nav").show(ui, |ui| {
-            ui.add_space(6.0);
-            ui.horizontal(|ui| {
-                if ui.button("Back").clicked() {
-                    self.wizard.go(Step::Welcome);
-                }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    let can = self.wizard.can_continue();
-                    let resp = ui
-                        .add_enabled(
-                            can,
-                            egui::Button::new(RichText::new("Continue to Azure").strong()),
-                        )
-                        .on_disabled_hover_text(
-                            "Available once at least one profile passes Re-check",
-                        );
-                    if resp.clicked() {
-                        self.wizard.go(Step::ConnectAzure);
+        let frame = bar_frame(ui);
+        egui::Panel::bottom("nav").frame(frame).show(ui, |ui| {
+            column(ui, |ui| {
+                ui.horizontal(|ui| match self.wizard.step {
+                    Step::Welcome => {
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            if welcome::action_bar(ui) {
+                                self.wizard.go(Step::ConnectAws);
+                            }
+                        });
                     }
-                    let other = self.wizard.method.other();
-                    if ui
-                        .button("Change method")
-                        .on_hover_text(format!("Switch to {}", other.label()))
-                        .clicked()
-                    {
-                        self.wizard.change_method();
+                    Step::ConnectAws => self.aws_actions(ui),
+                    Step::ConnectAzure => {
+                        if let Some(a) = azure::action_bar(ui, &self.wizard) {
+                            self.azure_action(ui, a);
+                        }
+                    }
+                    Step::Done => {
+                        if let Some(a) = done::action_bar(ui) {
+                            self.done_action(a);
+                        }
                     }
                 });
             });
-            ui.add_space(6.0);
+        });
+    }
+
+    fn aws_actions(&mut self, ui: &mut Ui) {
+        if icon_button(ui, true, icons::ICON_ARROW_BACK, "Back", "Back").clicked() {
+            self.wizard.go(Step::Welcome);
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let can = self.wizard.can_continue();
+            let resp = primary_button(ui, can, "Continue to Azure", "Continue to Azure")
+                .on_disabled_hover_text("Available once at least one profile passes Re-check");
+            if resp.clicked() {
+                self.wizard.go(Step::ConnectAzure);
+            }
+            let other = self.wizard.method.other();
+            if icon_button(
+                ui,
+                true,
+                icons::ICON_SWAP_HORIZ,
+                "Change method",
+                "Change method",
+            )
+            .on_hover_text(format!("Switch to {}", other.label()))
+            .clicked()
+            {
+                self.wizard.change_method();
+            }
         });
     }
 
@@ -379,15 +494,22 @@ impl EscherApp {
                 terminal_note: self.terminal_note.as_ref(),
             },
         );
-        ui.add_space(12.0);
+        ui.add_space(space::L);
         let mut reveal = false;
-        let needs_action = egui::CollapsingHeader::new("What Escher needs")
+        let needs_action = super::widgets::card(ui, |ui| {
+            egui::CollapsingHeader::new(
+                RichText::new("What Escher needs").text_style(super::look::section_style()),
+            )
             .show(ui, |ui| {
                 let a = needs::show(ui, copied.as_deref() == Some("policy"));
                 if let Some((ok, note)) = &self.policy_note {
                     ui.horizontal_wrapped(|ui| {
                         super::widgets::outcome_note(ui, *ok, note);
-                        if self.policy_saved.is_some() && ui.button("Show in folder").clicked() {
+                        let folder = icons::ICON_FOLDER_OPEN;
+                        if self.policy_saved.is_some()
+                            && icon_button(ui, true, folder, "Show in folder", "Show in folder")
+                                .clicked()
+                        {
                             reveal = true;
                         }
                     });
@@ -395,7 +517,8 @@ impl EscherApp {
                 a
             })
             .body_returned
-            .flatten();
+            .flatten()
+        });
         match action {
             Some(Action::Copy { key, text }) => self.copy(ui, key, text),
             Some(Action::Recheck) => self.recheck(ui),
@@ -465,31 +588,36 @@ impl EscherApp {
                 terminal_note: self.terminal_note.as_ref(),
             },
         );
+        if let Some(a) = action {
+            self.azure_action(ui, a);
+        }
+    }
+
+    fn azure_action(&mut self, ui: &Ui, action: azure::Action) {
         match action {
-            Some(azure::Action::Copy { key, text }) => self.copy(ui, key, text),
-            Some(azure::Action::RunInTerminal(i)) => {
+            azure::Action::Copy { key, text } => self.copy(ui, key, text),
+            azure::Action::RunInTerminal(i) => {
                 let req = self.wizard.azure.terminal_request(Some(i));
                 self.open_terminal_with(ui, req);
             }
-            Some(azure::Action::OpenTerminal) => {
+            azure::Action::OpenTerminal => {
                 let req = self.wizard.azure.terminal_request(None);
                 self.open_terminal_with(ui, req);
             }
-            Some(azure::Action::Recheck) => {
+            azure::Action::Recheck => {
                 let az = self.wizard.azure.az.clone();
                 self.background.azure_discover(az, Self::wake(ui));
             }
-            Some(azure::Action::Pick { id, on }) => self.wizard.azure.pick(&id, on),
-            Some(azure::Action::Verify) => {
+            azure::Action::Pick { id, on } => self.wizard.azure.pick(&id, on),
+            azure::Action::Verify => {
                 if let Some(found) = self.wizard.azure.found() {
                     let subs = self.wizard.azure.picked_subscriptions();
                     self.background.azure_verify(found, subs, Self::wake(ui));
                 }
             }
-            Some(azure::Action::Back) => self.wizard.go(Step::ConnectAws),
-            Some(azure::Action::BackToProfiles) => self.wizard.open_profiles(),
-            Some(azure::Action::Skip | azure::Action::Continue) => self.wizard.go(Step::Done),
-            None => {}
+            azure::Action::Back => self.wizard.go(Step::ConnectAws),
+            azure::Action::BackToProfiles => self.wizard.open_profiles(),
+            azure::Action::Skip | azure::Action::Continue => self.wizard.go(Step::Done),
         }
     }
 
@@ -523,7 +651,9 @@ impl EscherApp {
             .and_then(|d| d.case.seed_row());
         egui::Window::new("Troubleshooting")
             .open(&mut self.show_troubleshooting)
+            .collapsible(false)
             .default_width(640.0)
+            .default_height(560.0)
             .show(ui.ctx(), |ui| {
                 troubleshooting::show(ui, &profile, highlight)
             });
@@ -596,4 +726,33 @@ impl eframe::App for EscherApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
+}
+
+/// The top and bottom bars: the surface colour (the panel draws the
+/// hairline to the content).
+fn bar_frame(ui: &Ui) -> egui::Frame {
+    let p = super::look::Palette::of_ui(ui);
+    egui::Frame::new()
+        .fill(p.surface)
+        .inner_margin(egui::Margin::symmetric(space::L as i8, space::M as i8))
+}
+
+/// A button that stays pressed while what it opens is open.
+fn toggle_button(
+    ui: &mut Ui,
+    on: bool,
+    glyph: egui_material_icons::MaterialIcon,
+    text: &str,
+) -> egui::Response {
+    let color = ui.visuals().text_color();
+    let resp = ui.add(egui::Button::selectable(
+        on,
+        (
+            glyph.rich_text().size(super::look::size::ICON).color(color),
+            text,
+        ),
+    ));
+    let name = text.to_owned();
+    resp.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, on, &name));
+    resp
 }

@@ -2,9 +2,11 @@
 //! result of Re-check (problems, or the subscription picker) and the
 //! verdicts of Verify selected.
 
+use super::look::{Tone, measure, space};
 use super::widgets::{
-    Callout, CommandClick, CommandRow, button_named, callout, code, command_row, error_color,
-    outcome_note, success_color, toggle,
+    Callout, CommandClick, CommandRow, button_named, callout, caption, code, code_block,
+    command_row, copied_note, icon_button, icons, outcome_note, paragraph, pill, primary_button,
+    recheck_button, screen_title, section_heading, status_card, status_line, toggle,
 };
 use crate::azure::diagnose::Diagnosis;
 use crate::azure::steps::SELECT_HINT;
@@ -45,51 +47,57 @@ pub struct View<'a> {
 
 pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     let mut action = None;
-    ui.heading("Connect Azure");
-    ui.add_space(8.0);
+    screen_title(ui, "Connect Azure");
     callout(ui, Callout::Info, |ui| {
-        ui.label(
+        paragraph(
+            ui,
             "Escher needs the built-in Reader role on each subscription it may read; nothing more. \
              Your own Azure CLI signs in; Escher only reads and verifies.",
         );
     });
-    ui.add_space(8.0);
+    ui.add_space(space::S);
     commands(ui, &v, &mut action);
-    ui.add_space(12.0);
-    ui.separator();
+    ui.add_space(space::M);
     ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                !v.discovering,
-                egui::Button::new(RichText::new("Re-check").strong()),
-            )
-            .clicked()
-        {
+        if recheck_button(ui, !v.discovering, v.discovering).clicked() {
             action = Some(Action::Recheck);
         }
         if v.discovering {
-            ui.spinner();
-            ui.label("Asking the Azure CLI what your sign-in reaches…");
+            caption(ui, "Asking the Azure CLI what your sign-in reaches…");
         } else if v.wizard.azure.found().is_none() && v.wizard.azure.problems().is_empty() {
-            ui.label("When az login has finished, click Re-check.");
+            caption(ui, "When az login has finished, click Re-check.");
         }
     });
     if !v.discovering {
         for d in v.wizard.azure.problems() {
-            ui.add_space(4.0);
+            ui.add_space(space::S);
             diagnosis(ui, d, v.copied, true, &mut action);
         }
         if v.wizard.azure.found().is_some() {
             picker(ui, &mut v.wizard.azure, v.verifying, v.copied, &mut action);
         }
     }
-    ui.add_space(16.0);
-    nav(ui, v.wizard, &mut action);
+    ui.add_space(space::L);
+    caption(
+        ui,
+        "Skipping is fine for AWS-only teams: Azure can be connected later from Settings.",
+    );
     action
 }
 
 fn commands(ui: &mut Ui, v: &View<'_>, action: &mut Option<Action>) {
-    ui.label(RichText::new("Run these commands in a terminal, in order:").strong());
+    ui.horizontal(|ui| {
+        section_heading(ui, "Run these commands in a terminal, in order:");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Max), |ui| {
+            let terminal = icons::ICON_TERMINAL;
+            if icon_button(ui, true, terminal, "Open Terminal", ">_ Open Terminal").clicked() {
+                *action = Some(Action::OpenTerminal);
+            }
+        });
+    });
+    if let Some((ok, note)) = v.terminal_note {
+        outcome_note(ui, *ok, note);
+    }
     for step in v.wizard.azure.steps() {
         let line = step.line();
         let key = format!("az-cmd-{}", step.number);
@@ -112,20 +120,13 @@ fn commands(ui: &mut Ui, v: &View<'_>, action: &mut Option<Action>) {
                 ui.label(RichText::new(format!("or, {when}:")).weak());
                 code(ui, &crate::shell::posix_join(argv), true);
             });
+            ui.add_space(space::XS);
         }
         if step.argv.get(1).map(String::as_str) == Some("login") {
-            ui.label(RichText::new(SELECT_HINT).weak());
+            caption(ui, SELECT_HINT);
+            ui.add_space(space::XS);
         }
     }
-    ui.add_space(8.0);
-    ui.horizontal(|ui| {
-        if ui.button(">_ Open Terminal").clicked() {
-            *action = Some(Action::OpenTerminal);
-        }
-        if let Some((ok, note)) = v.terminal_note {
-            outcome_note(ui, *ok, note);
-        }
-    });
 }
 
 fn picker(
@@ -138,26 +139,26 @@ fn picker(
     let Some(found) = azure.found().cloned() else {
         return;
     };
-    ui.add_space(8.0);
-    ui.label(
-        RichText::new(format!(
+    ui.add_space(space::M);
+    section_heading(
+        ui,
+        &format!(
             "Pick the subscriptions Escher may read ({} cloud):",
             found.cloud.name
-        ))
-        .strong(),
+        ),
     );
     ui.horizontal(|ui| {
         let label = ui.label("Search subscriptions");
         ui.add(
             egui::TextEdit::singleline(&mut azure.query)
                 .hint_text("name, id or tenant")
-                .desired_width(320.0),
+                .desired_width(measure::SEARCH_FIELD),
         )
         .labelled_by(label.id);
     });
     let matches = azure.matches();
     if matches.tenants.is_empty() {
-        ui.label(RichText::new("No subscription matches the search.").weak());
+        caption(ui, "No subscription matches the search.");
     }
     for (ti, subs) in &matches.tenants {
         let Some(tenant) = found.listing.tenants.get(*ti) else {
@@ -165,7 +166,7 @@ fn picker(
         };
         tenant_header(ui, tenant);
         if tenant.has_no_subscriptions() {
-            ui.label(RichText::new("   no subscriptions in this tenant").weak());
+            caption(ui, "   no subscriptions in this tenant");
         }
         for si in subs {
             if let Some(sub) = tenant.subscriptions.get(*si) {
@@ -173,15 +174,11 @@ fn picker(
             }
         }
     }
-    ui.add_space(8.0);
+    ui.add_space(space::S);
     ui.horizontal(|ui| {
         let picked = azure.picked_subscriptions().len();
         let can = picked > 0 && !verifying;
-        if ui
-            .add_enabled(
-                can,
-                egui::Button::new(RichText::new("Verify selected").strong()),
-            )
+        if primary_button(ui, can, "Verify selected", "Verify selected")
             .on_disabled_hover_text("Pick at least one subscription")
             .clicked()
         {
@@ -189,15 +186,18 @@ fn picker(
         }
         if verifying {
             ui.spinner();
-            ui.label(format!("Verifying {picked} with Azure Resource Manager…"));
+            caption(
+                ui,
+                &format!("Verifying {picked} with Azure Resource Manager…"),
+            );
         } else {
-            ui.label(RichText::new(format!("{picked} picked")).weak());
+            caption(ui, &format!("{picked} picked"));
         }
     });
 }
 
 fn tenant_header(ui: &mut Ui, t: &Tenant) {
-    ui.add_space(6.0);
+    ui.add_space(space::S);
     ui.horizontal_wrapped(|ui| {
         let name = if t.display_name.is_empty() {
             "Tenant"
@@ -221,7 +221,7 @@ fn row(
 ) {
     let verdict = azure.verdict(&sub.id);
     ui.horizontal(|ui| {
-        ui.add_space(12.0);
+        ui.add_space(space::M);
         let mut on = azure.is_picked(&sub.id);
         let pickable = sub.state.pickable();
         let name = format!("Pick {}", sub.name);
@@ -265,23 +265,22 @@ fn row(
 }
 
 fn badge(ui: &mut Ui, state: &State) {
-    let color = match state {
-        State::Enabled => success_color(ui),
-        State::Disabled | State::Deleted => error_color(ui),
-        _ => ui.visuals().warn_fg_color,
+    let tone = match state {
+        State::Enabled => Tone::Success,
+        State::Disabled | State::Deleted => Tone::Danger,
+        _ => Tone::Warning,
     };
-    ui.label(RichText::new(state.label()).small().color(color));
+    pill(ui, tone, state.label());
 }
 
 fn mark(ui: &mut Ui, v: &Verdict) {
-    let (text, color) = match (v.ok(), v.can_write()) {
-        (true, Some(true)) => ("⚠ read access, can also write", ui.visuals().warn_fg_color),
-        (true, _) => ("✔ read access", success_color(ui)),
-        (false, _) => ("✖ not verified", error_color(ui)),
+    let (tone, text) = match (v.ok(), v.can_write()) {
+        (true, Some(true)) => (Tone::Warning, "⚠ read access, can also write"),
+        (true, _) => (Tone::Success, "✔ read access"),
+        (false, _) => (Tone::Danger, "✖ not verified"),
     };
-    let resp = ui.label(RichText::new(text).strong().color(color));
-    let name = format!("{}: {text}", v.name);
-    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &name));
+    let shown = text.trim_start_matches(['✔', '✖', '⚠', ' ']);
+    status_line(ui, tone, shown, Some(&format!("{}: {text}", v.name)));
 }
 
 fn diagnosis(
@@ -310,86 +309,90 @@ fn card(
     is_error: bool,
     action: &mut Option<Action>,
 ) {
-    let (mark, color) = if is_error {
-        ("✖", error_color(ui))
+    let tone = if is_error {
+        Tone::Danger
     } else {
-        ("⚠", ui.visuals().warn_fg_color)
+        Tone::Warning
     };
-    egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(1.0, color))
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.label(
-                RichText::new(format!("{mark} {}", d.title))
-                    .strong()
-                    .color(color),
-            );
-            ui.add(egui::Label::new(&d.explanation).wrap());
-            ui.add(egui::Label::new(format!("What to do: {}", d.fix)).wrap());
-            if let Some(cmd) = &d.command {
-                // On a line of its own: a long command would push Copy off screen.
-                code(ui, cmd, true);
-                ui.horizontal(|ui| {
-                    if button_named(ui, true, "Copy", &format!("Copy fix: {cmd}")).clicked() {
-                        *action = Some(Action::Copy {
-                            key: key.to_owned(),
-                            text: cmd.clone(),
-                        });
-                    }
-                    if copied == Some(key) {
-                        ui.label(RichText::new("Copied").color(success_color(ui)));
-                    }
-                });
-            }
-            if d.case == crate::azure::diagnose::Case::AzMissing
-                && ui.button("I installed it — check again").clicked()
-            {
-                *action = Some(Action::Recheck);
-            }
-            if !d.detail.is_empty() {
-                egui::CollapsingHeader::new("Details")
-                    .id_salt(("az-details", key))
-                    .show(ui, |ui| {
-                        ui.add(
-                            egui::Label::new(RichText::new(&d.detail).monospace().small())
-                                .selectable(true)
-                                .wrap(),
-                        );
+    status_card(ui, tone, &d.title, |ui| {
+        paragraph(ui, &d.explanation);
+        paragraph(ui, &format!("What to do: {}", d.fix));
+        if let Some(cmd) = &d.command {
+            // On a line of its own: a long command would push Copy off screen.
+            code_block(ui, cmd, true);
+            ui.horizontal(|ui| {
+                let copy = icons::ICON_CONTENT_COPY;
+                if icon_button(ui, true, copy, "Copy", &format!("Copy fix: {cmd}")).clicked() {
+                    *action = Some(Action::Copy {
+                        key: key.to_owned(),
+                        text: cmd.clone(),
                     });
-            }
-        });
-}
-
-fn nav(ui: &mut Ui, wizard: &Wizard, action: &mut Option<Action>) {
-    let azure = &wizard.azure;
-    ui.separator();
-    ui.horizontal(|ui| {
-        if wizard.return_to_profiles && ui.button("Back to Settings → Profiles").clicked() {
-            *action = Some(Action::BackToProfiles);
+                }
+                if copied == Some(key) {
+                    copied_note(ui);
+                }
+            });
         }
-        if ui.button("Back to Connect AWS").clicked() {
-            *action = Some(Action::Back);
-        }
-        if ui
-            .button("Skip Azure for now")
-            .on_hover_text("You can connect Azure later from Settings → Profiles")
+        if d.case == crate::azure::diagnose::Case::AzMissing
+            && button_named(
+                ui,
+                true,
+                "I installed it — check again",
+                "I installed it — check again",
+            )
             .clicked()
         {
-            *action = Some(Action::Skip);
+            *action = Some(Action::Recheck);
         }
+        if !d.detail.is_empty() {
+            egui::CollapsingHeader::new("Details")
+                .id_salt(("az-details", key))
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(&d.detail).monospace().small())
+                            .selectable(true)
+                            .wrap(),
+                    );
+                });
+        }
+    });
+}
+
+/// The action bar: the ways back on the left, Skip and Continue at the
+/// right.
+pub fn action_bar(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
+    let mut action = None;
+    let azure = &wizard.azure;
+    let back = icons::ICON_ARROW_BACK;
+    if wizard.return_to_profiles
+        && icon_button(
+            ui,
+            true,
+            back,
+            "Back to Settings → Profiles",
+            "Back to Settings → Profiles",
+        )
+        .clicked()
+    {
+        action = Some(Action::BackToProfiles);
+    }
+    if icon_button(ui, true, back, "Back to Connect AWS", "Back to Connect AWS").clicked() {
+        action = Some(Action::Back);
+    }
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
         let can = azure.can_continue();
-        if ui
-            .add_enabled(can, egui::Button::new(RichText::new("Continue").strong()))
+        if primary_button(ui, can, "Continue", "Continue")
             .on_disabled_hover_text("Available once at least one subscription is verified")
             .clicked()
         {
-            *action = Some(Action::Continue);
+            action = Some(Action::Continue);
+        }
+        if button_named(ui, true, "Skip Azure for now", "Skip Azure for now")
+            .on_hover_text("You can connect Azure later from Settings → Profiles")
+            .clicked()
+        {
+            action = Some(Action::Skip);
         }
     });
-    ui.label(
-        RichText::new(
-            "Skipping is fine for AWS-only teams: Azure can be connected later from Settings.",
-        )
-        .weak(),
-    );
+    action
 }

@@ -2,7 +2,10 @@
 //! toggle, with its tenant and last verification, and Remove (from Escher
 //! only; the Azure CLI's sign-in is not touched).
 
-use super::widgets::{button_named, error_color, success_color, toggle};
+use super::look::{Tone, space};
+use super::widgets::{
+    caption, card, code, icon_button, icons, section_heading, status_line, toggle,
+};
 use crate::azure::ids::Guid;
 use crate::time_words::ago;
 use crate::wizard::Wizard;
@@ -24,64 +27,80 @@ pub fn show(ui: &mut Ui, wizard: &Wizard, busy: bool) -> Option<Action> {
         return None;
     }
     let mut action = None;
-    ui.label(RichText::new("Azure subscriptions").strong());
+    section_heading(ui, "Azure subscriptions");
     egui::ScrollArea::vertical()
         .id_salt("azure-subscriptions")
         .max_height(MAX_HEIGHT)
         .auto_shrink([false, true])
         .show(ui, |ui| {
             for s in saved {
-                ui.horizontal(|ui| {
-                    let mut on = s.enabled;
-                    let name = format!("Use Azure subscription {}", s.name);
-                    if toggle(ui, &mut on, &name).changed() {
-                        action = Some(Action::Toggle {
-                            id: s.subscription_id.clone(),
-                            on,
-                        });
-                    }
-                    ui.label(RichText::new(&s.name).strong());
-                    let tenant = wizard
-                        .azure
-                        .tenant_title(&s.tenant_id)
-                        .unwrap_or_else(|| s.tenant_id.to_string());
-                    ui.label(format!("tenant {tenant}"));
-                    let when = s.verified_time().map_or_else(
-                        || "never verified".to_owned(),
-                        |t| format!("verified {}", ago(t)),
-                    );
-                    ui.label(RichText::new(when).weak());
-                    let recheck = format!("Re-check Azure subscription {}", s.name);
-                    if button_named(ui, !busy, "Re-check", &recheck).clicked() {
-                        action = Some(Action::Recheck(s.subscription_id.clone()));
-                    }
-                    if busy && wizard.azure.verdict(&s.subscription_id).is_none() {
-                        ui.spinner();
-                    }
-                    let remove = format!("Remove {} from Escher", s.name);
-                    if button_named(ui, true, "Remove", &remove)
-                        .on_hover_text(
-                            "Removes it from Escher only; your Azure sign-in is not changed",
-                        )
-                        .clicked()
-                    {
-                        action = Some(Action::Remove(s.subscription_id.clone()));
-                    }
-                });
-                status(ui, wizard, &s.subscription_id);
+                card(ui, |ui| row(ui, wizard, s, busy, &mut action));
+                ui.add_space(space::XS);
             }
         });
-    ui.add_space(8.0);
+    ui.add_space(space::S);
     action
+}
+
+fn row(
+    ui: &mut Ui,
+    wizard: &Wizard,
+    s: &crate::azure::saved::SavedSubscription,
+    busy: bool,
+    action: &mut Option<Action>,
+) {
+    ui.horizontal(|ui| {
+        let mut on = s.enabled;
+        let name = format!("Use Azure subscription {}", s.name);
+        if toggle(ui, &mut on, &name).changed() {
+            *action = Some(Action::Toggle {
+                id: s.subscription_id.clone(),
+                on,
+            });
+        }
+        ui.label(RichText::new(&s.name).strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.horizontal(|ui| {
+                if busy && wizard.azure.verdict(&s.subscription_id).is_none() {
+                    ui.spinner();
+                }
+                let recheck = format!("Re-check Azure subscription {}", s.name);
+                let again = icons::ICON_REFRESH;
+                if icon_button(ui, !busy, again, "Re-check", &recheck).clicked() {
+                    *action = Some(Action::Recheck(s.subscription_id.clone()));
+                }
+                let remove = format!("Remove {} from Escher", s.name);
+                if icon_button(ui, true, icons::ICON_DELETE, "Remove", &remove)
+                    .on_hover_text("Removes it from Escher only; your Azure sign-in is not changed")
+                    .clicked()
+                {
+                    *action = Some(Action::Remove(s.subscription_id.clone()));
+                }
+            });
+        });
+    });
+    ui.horizontal_wrapped(|ui| {
+        let tenant = wizard
+            .azure
+            .tenant_title(&s.tenant_id)
+            .unwrap_or_else(|| s.tenant_id.to_string());
+        ui.label(format!("tenant {tenant}"));
+        let when = s.verified_time().map_or_else(
+            || "never verified".to_owned(),
+            |t| format!("verified {}", ago(t)),
+        );
+        caption(ui, &when);
+    });
+    status(ui, wizard, &s.subscription_id);
 }
 
 /// What this session's Re-check found, under the row.
 fn status(ui: &mut Ui, wizard: &Wizard, id: &Guid) {
     use crate::azure::verify::Outcome;
     let failed = |ui: &mut Ui, d: &crate::azure::diagnose::Diagnosis| {
-        ui.label(RichText::new(format!("✖ {}", d.title)).color(error_color(ui)));
+        status_line(ui, Tone::Danger, &d.title, None);
         if let Some(cmd) = &d.command {
-            ui.label(RichText::new(cmd).monospace());
+            code(ui, cmd, true);
         }
     };
     if let Some(d) = wizard.azure.row_problem(id) {
@@ -93,11 +112,10 @@ fn status(ui: &mut Ui, wizard: &Wizard, id: &Guid) {
             can_write: Some(true),
             ..
         }) => {
-            let warn = ui.visuals().warn_fg_color;
-            ui.label(RichText::new("⚠ read access, can also write").color(warn));
+            status_line(ui, Tone::Warning, "read access, can also write", None);
         }
         Some(Outcome::Verified { .. }) => {
-            ui.label(RichText::new("✔ read access").color(success_color(ui)));
+            status_line(ui, Tone::Success, "read access", None);
         }
         Some(Outcome::Failed(d)) => failed(ui, d),
         None => {}

@@ -1,9 +1,12 @@
 //! Step 2: Connect AWS. The profile name, the numbered commands, Re-check
 //! and its verdict, what Escher needs, and troubleshooting.
 
+use super::look::{Tone, measure, space};
 use super::widgets::{
-    Callout, CommandClick, CommandRow, button_named, callout, code, command_row, error_color,
-    outcome_note, success_color,
+    Callout, CommandClick, CommandRow, button_named, callout, callout_line, caption, card,
+    code_block, command_row, copied_note, error_color, fact_table, icon_button, icons,
+    outcome_note, paragraph, pill, recheck_button, screen_title, section_heading, status_card,
+    status_line,
 };
 use crate::aws::check::{CheckReport, Outcome};
 use crate::aws::diagnose::Diagnosis;
@@ -41,40 +44,65 @@ pub struct View<'a> {
 }
 
 pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
-    let mut action = None;
-    ui.heading("Connect AWS");
-    ui.label(RichText::new(format!("Method: {}", v.wizard.method.label())).strong());
-    ui.add_space(4.0);
-    ui.label(match v.wizard.method {
-        Method::Sso => {
-            "If your AWS Organization uses IAM Identity Center (formerly AWS SSO), this is the safest path — no \
-             long-lived access keys, session length governed by your security team's policy, and credential \
-             rotation happens automatically."
-        }
-        Method::AccessKeys => "If your org doesn't use SSO, connect a profile that holds access keys.",
+    ui.horizontal(|ui| {
+        screen_title(ui, "Connect AWS");
+        pill(
+            ui,
+            Tone::Info,
+            &format!("Method: {}", v.wizard.method.label()),
+        );
     });
-    ui.add_space(8.0);
+    paragraph(
+        ui,
+        match v.wizard.method {
+            Method::Sso => {
+                "If your AWS Organization uses IAM Identity Center (formerly AWS SSO), this is the safest path — no \
+                 long-lived access keys, session length governed by your security team's policy, and credential \
+                 rotation happens automatically."
+            }
+            Method::AccessKeys => {
+                "If your org doesn't use SSO, connect a profile that holds access keys."
+            }
+        },
+    );
+    ui.add_space(space::M);
 
-    let submit = name_field(ui, v.wizard);
-    ui.add_space(8.0);
+    let (submit, cli_action) = card(ui, |ui| {
+        let submit = name_field(ui, v.wizard);
+        (submit, cli_status(ui, v.wizard))
+    });
+    let mut action = cli_action;
+    ui.add_space(space::S);
 
     if v.wizard.method == Method::AccessKeys {
         callout(ui, Callout::Warning, |ui| {
-            ui.label(
+            paragraph(
+                ui,
                 "Access keys are long-lived credentials stored in ~/.aws/credentials. Prefer SSO when possible. \
                  If you must use access keys, attach the minimum read-only policy below — not AdministratorAccess.",
             );
         });
-        ui.add_space(8.0);
+        ui.add_space(space::S);
     }
 
-    if let Some(a) = cli_status(ui, v.wizard) {
-        action = Some(a);
-    }
     let enabled = v.wizard.commands_enabled();
     let steps = v.wizard.command_steps();
     if !steps.is_empty() {
-        ui.label(RichText::new("Run these commands in a terminal, in order:").strong());
+        ui.horizontal(|ui| {
+            section_heading(ui, "Run these commands in a terminal, in order:");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Max), |ui| {
+                let terminal = icons::ICON_TERMINAL;
+                if icon_button(ui, enabled, terminal, "Open Terminal", ">_ Open Terminal")
+                    .on_hover_text("Opens a terminal window to run the commands in")
+                    .clicked()
+                {
+                    action = Some(Action::OpenTerminal);
+                }
+            });
+        });
+        if let Some((ok, note)) = v.terminal_note {
+            outcome_note(ui, *ok, note);
+        }
     }
     for step in &steps {
         let line = step.line();
@@ -94,56 +122,43 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
             None => {}
         }
     }
-    if !steps.is_empty() {
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            if ui
-                .add_enabled(enabled, egui::Button::new(">_ Open Terminal"))
-                .clicked()
-            {
-                action = Some(Action::OpenTerminal);
-            }
-            if let Some((ok, note)) = v.terminal_note {
-                outcome_note(ui, *ok, note);
-            }
-        });
-    }
-    ui.add_space(8.0);
+    ui.add_space(space::XS);
     let exists = v.wizard.in_files(&v.wizard.name_input).is_some();
     if v.wizard.method == Method::Sso && !exists {
-        callout(ui, Callout::Tip, |ui| {
-            ui.label(
-                "The profile name is a label you choose. Use something descriptive like prod-admin or \
-                 audit-readonly.",
-            );
-        });
+        callout_line(
+            ui,
+            Callout::Tip,
+            "The profile name is a label you choose. Use something descriptive like prod-admin or \
+             audit-readonly.",
+        );
     }
 
-    ui.add_space(12.0);
-    ui.separator();
+    ui.add_space(space::L);
     ui.horizontal(|ui| {
         let can = enabled && !v.checking;
-        if ui
-            .add_enabled(can, egui::Button::new(RichText::new("Re-check").strong()))
-            .clicked()
-            || (can && submit)
-        {
+        if recheck_button(ui, can, v.checking).clicked() || (can && submit) {
             action = Some(Action::Recheck);
         }
         if v.checking {
-            ui.spinner();
-            ui.label(format!("Checking {} with AWS STS…", v.wizard.name_input));
+            caption(
+                ui,
+                &format!("Checking {} with AWS STS…", v.wizard.name_input),
+            );
         } else if v.wizard.current_report().is_none() && steps.is_empty() {
-            ui.label("Click Re-check to check this profile as it is.");
+            caption(ui, "Click Re-check to check this profile as it is.");
         } else if v.wizard.current_report().is_none() {
-            ui.label(match v.wizard.method {
-                Method::Sso => {
-                    "When get-caller-identity returns your AWS principal, click Re-check."
-                }
-                Method::AccessKeys => "When aws s3 ls runs without an error, click Re-check.",
-            });
+            caption(
+                ui,
+                match v.wizard.method {
+                    Method::Sso => {
+                        "When get-caller-identity returns your AWS principal, click Re-check."
+                    }
+                    Method::AccessKeys => "When aws s3 ls runs without an error, click Re-check.",
+                },
+            );
         }
     });
+    ui.add_space(space::S);
     if !v.checking
         && let Some(report) = v.wizard.current_report()
         && let Some(a) = verdict(ui, report, v.copied)
@@ -171,25 +186,30 @@ fn cli_status(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
         None => {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(RichText::new("Looking for the AWS CLI…").weak());
+                caption(ui, "Looking for the AWS CLI…");
             });
         }
         Some(CliStatus::Found(cli)) => {
-            ui.label(RichText::new(format!("AWS CLI {} is installed.", cli.version)).weak())
+            let text = format!("AWS CLI {} is installed.", cli.version);
+            status_line(ui, Tone::Success, &text, Some(&text))
                 .on_hover_text(cli.path.display().to_string());
         }
         Some(status) => {
             let d = crate::aws::diagnose::aws_cli_problem(status)?;
-            callout(ui, Callout::Warning, |ui| {
-                ui.label(RichText::new(&d.title).strong());
-                ui.add(egui::Label::new(&d.explanation).wrap());
+            let warning = icons::ICON_WARNING;
+            super::widgets::callout_titled(ui, Tone::Warning, warning, &d.title, |ui| {
+                paragraph(ui, &d.explanation);
                 ui.horizontal(|ui| {
                     let label = if matches!(status, CliStatus::Missing) {
                         "Install the AWS CLI"
                     } else {
                         "Upgrade to version 2"
                     };
-                    if ui.button(label).on_hover_text(installer_url()).clicked() {
+                    let open = icons::ICON_OPEN_IN_NEW;
+                    if icon_button(ui, true, open, label, label)
+                        .on_hover_text(installer_url())
+                        .clicked()
+                    {
                         action = Some(Action::OpenUrl(installer_url()));
                     }
                     if ui.button("I installed it — check again").clicked() {
@@ -197,7 +217,7 @@ fn cli_status(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
                     }
                 });
             });
-            ui.add_space(8.0);
+            ui.add_space(space::S);
         }
     }
     action
@@ -206,12 +226,13 @@ fn cli_status(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
 fn name_field(ui: &mut Ui, wizard: &mut Wizard) -> bool {
     let mut submit = false;
     ui.horizontal(|ui| {
-        let label = ui.label("Profile name");
+        let label = ui.label(RichText::new("Profile name").strong());
         let resp = ui
             .add(
                 egui::TextEdit::singleline(&mut wizard.name_input)
                     .hint_text(PLACEHOLDER_NAME)
-                    .desired_width(260.0)
+                    .desired_width(measure::NAME_FIELD)
+                    .margin(egui::Margin::symmetric(space::S as i8, 5))
                     .font(egui::TextStyle::Monospace),
             )
             .labelled_by(label.id);
@@ -237,7 +258,7 @@ fn name_field(ui: &mut Ui, wizard: &mut Wizard) -> bool {
     match wizard.profile_name() {
         Ok(_) => name_hint(ui, wizard),
         Err(e) if wizard.name_input.is_empty() => {
-            ui.label(RichText::new(format!("A label you choose, e.g. prod-admin. {e}")).weak());
+            caption(ui, &format!("A label you choose, e.g. prod-admin. {e}"));
         }
         Err(e) => {
             ui.label(RichText::new(e.to_string()).color(error_color(ui)));
@@ -267,11 +288,9 @@ fn name_hint(ui: &mut Ui, wizard: &mut Wizard) {
         ),
         NameHint::NotInFiles { suggestions } => {
             ui.horizontal_wrapped(|ui| {
-                ui.label(
-                    RichText::new(
-                        "Not in your AWS config yet: the first command below creates it.",
-                    )
-                    .weak(),
+                caption(
+                    ui,
+                    "Not in your AWS config yet: the first command below creates it.",
                 );
                 // After a failed Re-check the verdict offers the same names.
                 let offered = wizard
@@ -288,7 +307,7 @@ fn name_hint(ui: &mut Ui, wizard: &mut Wizard) {
             });
         }
         NameHint::Unknown => {
-            ui.label(RichText::new("A label you choose, e.g. prod-admin.").weak());
+            caption(ui, "A label you choose, e.g. prod-admin.");
         }
     }
 }
@@ -311,38 +330,38 @@ fn existing_profile(ui: &mut Ui, wizard: &mut Wizard, e: Existing) {
         what.push_str(&format!(", region {r}"));
     }
     let found = format!("Found in your AWS config ({what})");
-    let (text, color) = match (&e.problem, e.sso_expires_at) {
+    let (text, tone) = match (&e.problem, e.sso_expires_at) {
         (Some(problem), _) => (
             format!("{found}, but it cannot work: {problem}"),
-            error_color(ui),
+            Tone::Danger,
         ),
         (None, Some(at)) => {
             // The countdown is in minutes: once a minute is enough.
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs(60));
-            let color = if at > now {
-                success_color(ui)
+            let tone = if at > now {
+                Tone::Success
             } else {
-                ui.visuals().warn_fg_color
+                Tone::Warning
             };
             (
                 format!("{found}. SSO sign-in {}.", describe_expiry(at, now)),
-                color,
+                tone,
             )
         }
         (None, None) if e.kind.is_sso() => (
             format!("{found}. Not signed in with SSO yet."),
-            ui.visuals().warn_fg_color,
+            Tone::Warning,
         ),
-        (None, None) => (format!("{found}."), success_color(ui)),
+        (None, None) => (format!("{found}."), Tone::Success),
     };
-    ui.label(RichText::new(text).color(color));
+    status_line(ui, tone, &text, Some(&text));
     let next = if e.kind.is_sso() {
         "It is set up already: sign in with the commands below if needed, then click Re-check to check it as it is."
     } else {
         "It is set up already, so the setup commands are not needed: click Re-check to check it as it is."
     };
-    ui.add(egui::Label::new(next).wrap());
+    caption(ui, next);
     if let Some(n) = e.new_name {
         ui.horizontal_wrapped(|ui| {
             ui.label(format!(
@@ -356,37 +375,33 @@ fn existing_profile(ui: &mut Ui, wizard: &mut Wizard, e: Existing) {
     }
 }
 
+/// The verdict after Re-check, as a status card: who the profile is, or
+/// what failed and how to fix it; then any warnings.
 fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Action> {
     let mut action = None;
     match &report.outcome {
         Outcome::Passed(id) => {
-            ui.label(
-                RichText::new(format!("✔ Connected: {} is verified", report.profile))
-                    .strong()
-                    .color(success_color(ui)),
-            );
-            egui::Grid::new("identity")
-                .num_columns(2)
-                .spacing([12.0, 4.0])
-                .show(ui, |ui| {
-                    for (k, val) in [
+            let title = format!("Connected: {} is verified", report.profile);
+            status_card(ui, Tone::Success, &title, |ui| {
+                fact_table(
+                    ui,
+                    "identity",
+                    &[
                         ("Account", &id.account),
                         ("ARN", &id.arn),
                         ("UserId", &id.user_id),
-                    ] {
-                        ui.label(RichText::new(k).strong());
-                        ui.add(egui::Label::new(RichText::new(val).monospace()).selectable(true));
-                        ui.end_row();
-                    }
-                });
-            ui.label(
-                RichText::new(format!(
-                    "Checked {} in {} ms",
-                    ago(report.finished_at),
-                    report.elapsed.as_millis()
-                ))
-                .weak(),
-            );
+                    ],
+                );
+                ui.add_space(space::XS);
+                caption(
+                    ui,
+                    &format!(
+                        "Checked {} in {} ms",
+                        ago(report.finished_at),
+                        report.elapsed.as_millis()
+                    ),
+                );
+            });
         }
         Outcome::Failed(d) => {
             if let Some(a) = diagnosis(ui, d, copied, true) {
@@ -395,7 +410,7 @@ fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Ac
         }
     }
     for w in &report.warnings {
-        ui.add_space(4.0);
+        ui.add_space(space::S);
         if let Some(a) = diagnosis(ui, w, copied, false) {
             action = Some(a);
         }
@@ -403,61 +418,61 @@ fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Ac
     action
 }
 
+/// A failure (or warning): title, explanation, the fix, its command with
+/// Copy, names to use instead, and the raw details collapsed.
 fn diagnosis(ui: &mut Ui, d: &Diagnosis, copied: Option<&str>, is_error: bool) -> Option<Action> {
     let mut action = None;
-    let (mark, color) = if is_error {
-        ("✖", error_color(ui))
+    let tone = if is_error {
+        Tone::Danger
     } else {
-        ("⚠", ui.visuals().warn_fg_color)
+        Tone::Warning
     };
-    egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(1.0, color))
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.label(
-                RichText::new(format!("{mark} {}", d.title))
-                    .strong()
-                    .color(color),
-            );
-            ui.add(egui::Label::new(&d.explanation).wrap());
-            ui.add(egui::Label::new(RichText::new(format!("What to do: {}", d.fix))).wrap());
-            if let Some(cmd) = &d.command {
-                let key = format!("fix-{}", d.case.id());
-                ui.horizontal(|ui| {
-                    code(ui, cmd, true);
-                    if button_named(ui, true, "Copy", &format!("Copy fix: {cmd}")).clicked() {
-                        action = Some(Action::Copy {
-                            key: key.clone(),
-                            text: cmd.clone(),
-                        });
-                    }
-                    if copied == Some(key.as_str()) {
-                        ui.label(RichText::new("Copied").color(success_color(ui)));
-                    }
-                });
-            }
-            if !d.suggestions.is_empty() {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label("Use an existing profile:");
-                    for s in &d.suggestions {
-                        if button_named(ui, true, s, &format!("Use profile {s}")).clicked() {
-                            action = Some(Action::UseName(s.clone()));
-                        }
-                    }
-                });
-            }
-            if !d.detail.is_empty() {
-                egui::CollapsingHeader::new("Details")
-                    .id_salt(("details", d.case.id()))
-                    .show(ui, |ui| {
-                        ui.add(
-                            egui::Label::new(RichText::new(&d.detail).monospace().small())
-                                .selectable(true)
-                                .wrap(),
-                        );
-                    });
-            }
+    status_card(ui, tone, &d.title, |ui| {
+        paragraph(ui, &d.explanation);
+        ui.add_space(space::XS);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("What to do:").strong());
+            ui.label(&d.fix);
         });
+        if let Some(cmd) = &d.command {
+            let key = format!("fix-{}", d.case.id());
+            ui.add_space(space::XS);
+            code_block(ui, cmd, true);
+            ui.horizontal(|ui| {
+                let copy = icons::ICON_CONTENT_COPY;
+                if icon_button(ui, true, copy, "Copy", &format!("Copy fix: {cmd}")).clicked() {
+                    action = Some(Action::Copy {
+                        key: key.clone(),
+                        text: cmd.clone(),
+                    });
+                }
+                if copied == Some(key.as_str()) {
+                    copied_note(ui);
+                }
+            });
+        }
+        if !d.suggestions.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Use an existing profile:");
+                for s in &d.suggestions {
+                    if button_named(ui, true, s, &format!("Use profile {s}")).clicked() {
+                        action = Some(Action::UseName(s.clone()));
+                    }
+                }
+            });
+        }
+        if !d.detail.is_empty() {
+            egui::CollapsingHeader::new("Details")
+                .id_salt(("details", d.case.id()))
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(&d.detail).monospace().small())
+                            .selectable(true)
+                            .wrap(),
+                    );
+                });
+        }
+    });
     action
 }
 
@@ -465,11 +480,14 @@ fn connected_so_far(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
     let mut action = None;
     let passed = wizard.current_report().is_some_and(CheckReport::passed);
     if passed {
+        ui.add_space(space::S);
         ui.horizontal(|ui| {
-            if ui.button("Add another profile").clicked() {
+            let add = icons::ICON_ADD;
+            if icon_button(ui, true, add, "Add another profile", "Add another profile").clicked() {
                 action = Some(Action::AddAnother);
             }
-            if wizard.return_to_profiles && ui.button("Back to Settings → Profiles").clicked() {
+            let back = "Back to Settings → Profiles";
+            if wizard.return_to_profiles && button_named(ui, true, back, back).clicked() {
                 action = Some(Action::BackToProfiles);
             }
             if let Some(r) = wizard
@@ -484,12 +502,19 @@ fn connected_so_far(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
     if wizard.profiles().is_empty() {
         return action;
     }
-    ui.add_space(8.0);
-    ui.label(RichText::new("Connected so far").strong());
+    ui.add_space(space::M);
+    card(ui, |ui| {
+        section_heading(ui, "Connected so far");
+        connected_table(ui, wizard);
+    });
+    action
+}
+
+fn connected_table(ui: &mut Ui, wizard: &Wizard) {
     let now = SystemTime::now();
     egui::Grid::new("connected-so-far")
         .num_columns(3)
-        .spacing([12.0, 4.0])
+        .spacing([space::M, space::XS])
         .show(ui, |ui| {
             for p in wizard.profiles().iter().take(CONNECTED_SHOWN) {
                 ui.label(RichText::new(&p.name).monospace());
@@ -502,16 +527,14 @@ fn connected_so_far(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
                 match wizard.report_for(&p.name) {
                     Some(r) if !r.passed() => {
                         let title = r.diagnosis().map(|d| d.title.as_str()).unwrap_or_default();
-                        ui.label(RichText::new(format!("✖ {title}")).color(error_color(ui)));
+                        status_line(ui, Tone::Danger, title, None);
                     }
                     _ => {
                         let when = p
                             .verified_time(now)
                             .map(ago)
                             .unwrap_or_else(|| "at a time not known".to_owned());
-                        ui.label(
-                            RichText::new(format!("✔ verified {when}")).color(success_color(ui)),
-                        );
+                        status_line(ui, Tone::Success, &format!("verified {when}"), None);
                     }
                 }
                 ui.end_row();
@@ -519,9 +542,8 @@ fn connected_so_far(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
         });
     let more = wizard.profiles().len().saturating_sub(CONNECTED_SHOWN);
     if more > 0 {
-        ui.label(RichText::new(format!("and {more} more in Settings → Profiles")).weak());
+        caption(ui, &format!("and {more} more in Settings → Profiles"));
     }
-    action
 }
 
 /// The summary lists the first few; Settings → Profiles lists them all.

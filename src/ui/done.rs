@@ -1,7 +1,10 @@
 //! Step 4: Done. What is connected, each with its state, and where to
 //! change it later.
 
-use super::widgets::success_color;
+use super::look::{Palette, space};
+use super::widgets::{
+    caption, card, icon_button, icons, paragraph, primary_button, screen_title, section_heading,
+};
 use crate::time_words::ago;
 use crate::wizard::Wizard;
 use egui::{RichText, Ui};
@@ -11,26 +14,41 @@ pub enum Action {
     BackToAzure,
 }
 
-pub fn show(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
-    let mut action = None;
-    ui.heading("Done");
-    ui.add_space(8.0);
-    ui.label("Escher is connected. It reads only what is listed here:");
-    ui.add_space(8.0);
-    aws(ui, wizard);
-    ui.add_space(12.0);
-    azure(ui, wizard);
-    ui.add_space(12.0);
-    ui.label(
+pub fn show(ui: &mut Ui, wizard: &Wizard) {
+    screen_title(ui, "Done");
+    paragraph(
+        ui,
+        "Escher is connected. It reads only what is listed here:",
+    );
+    ui.add_space(space::M);
+    card(ui, |ui| aws(ui, wizard));
+    ui.add_space(space::M);
+    card(ui, |ui| azure(ui, wizard));
+    ui.add_space(space::M);
+    caption(
+        ui,
         "To switch any of these off, remove them or add more, open Settings → Profiles \
          (Ctrl+, or ⌘,).",
     );
-    ui.add_space(8.0);
-    ui.horizontal(|ui| {
-        if ui.button("Back to Connect Azure").clicked() {
-            action = Some(Action::BackToAzure);
-        }
-        if ui.button("Open Settings").clicked() {
+}
+
+/// Back to Connect Azure on the left, Open Settings on the right.
+pub fn action_bar(ui: &mut Ui) -> Option<Action> {
+    let mut action = None;
+    let back = icons::ICON_ARROW_BACK;
+    if icon_button(
+        ui,
+        true,
+        back,
+        "Back to Connect Azure",
+        "Back to Connect Azure",
+    )
+    .clicked()
+    {
+        action = Some(Action::BackToAzure);
+    }
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if primary_button(ui, true, "Open Settings", "Open Settings").clicked() {
             action = Some(Action::OpenSettings);
         }
     });
@@ -41,9 +59,9 @@ pub fn show(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
 fn state(ui: &mut Ui, name: &str, on: bool, verified: bool, warn: bool) {
     let (text, color) = match (on, verified) {
         (false, _) => ("off", ui.visuals().weak_text_color()),
-        (true, false) => ("on, not verified", ui.visuals().warn_fg_color),
-        (true, true) if warn => ("on, verified (can also write)", ui.visuals().warn_fg_color),
-        (true, true) => ("on, verified", success_color(ui)),
+        (true, false) => ("on, not verified", Palette::of_ui(ui).warning),
+        (true, true) if warn => ("on, verified (can also write)", Palette::of_ui(ui).warning),
+        (true, true) => ("on, verified", Palette::of_ui(ui).success),
     };
     let named = format!("{name}: {text}");
     ui.label(RichText::new(text).color(color))
@@ -51,7 +69,7 @@ fn state(ui: &mut Ui, name: &str, on: bool, verified: bool, warn: bool) {
 }
 
 fn aws(ui: &mut Ui, wizard: &Wizard) {
-    ui.label(RichText::new("AWS profiles").strong());
+    section_heading(ui, "AWS profiles");
     if wizard.profiles().is_empty() {
         ui.label(RichText::new("No AWS profile is connected.").weak());
         return;
@@ -59,7 +77,7 @@ fn aws(ui: &mut Ui, wizard: &Wizard) {
     egui::Grid::new("done-aws")
         .num_columns(4)
         .striped(true)
-        .spacing([16.0, 6.0])
+        .spacing([space::L, 6.0])
         .show(ui, |ui| {
             for p in wizard.profiles() {
                 ui.label(&p.name);
@@ -73,7 +91,7 @@ fn aws(ui: &mut Ui, wizard: &Wizard) {
 }
 
 fn azure(ui: &mut Ui, wizard: &Wizard) {
-    ui.label(RichText::new("Azure subscriptions").strong());
+    section_heading(ui, "Azure subscriptions");
     let saved = wizard.azure.saved();
     if saved.is_empty() {
         ui.label(
@@ -87,7 +105,7 @@ fn azure(ui: &mut Ui, wizard: &Wizard) {
     egui::Grid::new("done-azure")
         .num_columns(4)
         .striped(true)
-        .spacing([16.0, 6.0])
+        .spacing([space::L, 6.0])
         .show(ui, |ui| {
             for s in saved {
                 ui.label(&s.name);

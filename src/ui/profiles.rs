@@ -3,8 +3,12 @@
 //! each with the diagnosis of its last failed Connect. The list lays out
 //! only the rows in view, so a thousand profiles cost what ten do.
 
-use super::widgets::{button_named, code, error_color, success_color, toggle};
-use crate::settings::SavedProfile;
+use super::look::{Palette, Tone, measure, space};
+use super::widgets::{
+    button_named, caption, card, code, empty_state, error_color, icon_button, icons, paragraph,
+    screen_title, section_heading, segmented, status_line, toggle,
+};
+use crate::settings::{Appearance, SavedProfile};
 use crate::time_words::{ago, describe_expiry};
 use crate::wizard::Wizard;
 use egui::{RichText, Ui};
@@ -22,6 +26,7 @@ pub enum Action {
     AddAws,
     AddAzure,
     Azure(super::azure_profiles::Action),
+    Appearance(Appearance),
     Close,
     /// "Add more accounts from this sign-in" for this SSO profile.
     AddAccounts(String),
@@ -183,19 +188,33 @@ pub fn show(
 fn header(ui: &mut Ui, wizard: &Wizard, azure_busy: bool) -> Option<Action> {
     let mut action = None;
     ui.horizontal(|ui| {
-        ui.heading("Settings → Profiles");
+        screen_title(ui, "Settings → Profiles");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Close settings").clicked() {
+            let close = icons::ICON_CLOSE;
+            if icon_button(ui, true, close, "Close", "Close settings")
+                .on_hover_text("Back to the wizard (Esc)")
+                .clicked()
+            {
                 action = Some(Action::Close);
             }
         });
     });
-    ui.label("Switch on the profiles you want Escher to use right now. Removing a profile removes it from Escher only; your AWS files are never changed.");
-    ui.add_space(8.0);
+    paragraph(
+        ui,
+        "Switch on the profiles you want Escher to use right now. Removing a profile removes it from Escher only; your AWS files are never changed.",
+    );
+    ui.add_space(space::S);
     ui.horizontal(|ui| {
-        if ui
-            .add_enabled(wizard.any_enabled(), egui::Button::new("Re-check all"))
-            .clicked()
+        let all = icons::ICON_REFRESH;
+        if icon_button(
+            ui,
+            wizard.any_enabled(),
+            all,
+            "Re-check all",
+            "Re-check all",
+        )
+        .on_disabled_hover_text("Switch on a profile to check it")
+        .clicked()
         {
             action = Some(Action::RecheckAll);
         }
@@ -209,23 +228,42 @@ fn header(ui: &mut Ui, wizard: &Wizard, azure_busy: bool) -> Option<Action> {
                 ui.close();
             }
         });
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(a) = appearance(ui, wizard.appearance()) {
+                action = Some(Action::Appearance(a));
+            }
+        });
     });
-    ui.add_space(8.0);
+    ui.add_space(space::S);
     if let Some(a) = super::azure_profiles::show(ui, wizard, azure_busy) {
         action = Some(Action::Azure(a));
     }
     if !wizard.azure.saved().is_empty() {
-        ui.label(RichText::new("AWS profiles").strong());
+        section_heading(ui, "AWS profiles");
     }
-    if wizard.profiles().is_empty() {
-        ui.label(
-            RichText::new(
-                "No profiles connected yet. Use Add Profile → AWS, or connect one found below.",
-            )
-            .weak(),
-        );
+    if wizard.profiles().is_empty()
+        && empty_state(
+            ui,
+            "No profiles connected yet. Use Add Profile → AWS, or connect one found below.",
+            "Connect an AWS profile",
+            "Connect an AWS profile",
+        )
+    {
+        action = Some(Action::AddAws);
     }
     action
+}
+
+/// System, Light or Dark; announced as "Appearance: Dark" and so on.
+fn appearance(ui: &mut Ui, current: Appearance) -> Option<Appearance> {
+    let choices: Vec<(Appearance, &str, String)> = Appearance::ALL
+        .iter()
+        .rev()
+        .map(|a| (*a, a.label(), format!("Appearance: {}", a.label())))
+        .collect();
+    let picked = segmented(ui, current, &choices);
+    caption(ui, "Appearance");
+    picked
 }
 
 fn draw_row(
@@ -241,8 +279,8 @@ fn draw_row(
             connected_row(ui, wizard, p, now, checking)
         }
         Row::FoundHeading => {
-            ui.add_space(16.0);
-            ui.label(RichText::new("Found in your AWS config").strong());
+            ui.add_space(space::L);
+            section_heading(ui, "Found in your AWS config");
             None
         }
         Row::Found(i) => found_row(ui, wizard, i, checking),
@@ -269,8 +307,7 @@ fn connected_row(
     checking: &dyn Fn(&str) -> bool,
 ) -> Option<Action> {
     let mut action = None;
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.set_width(ui.available_width());
+    card(ui, |ui| {
         ui.horizontal(|ui| {
             let mut on = p.enabled;
             if toggle(ui, &mut on, &format!("Use {}", p.name)).changed() {
@@ -279,16 +316,17 @@ fn connected_row(
                     on,
                 });
             }
-            ui.add_space(8.0);
+            ui.add_space(space::S);
             ui.vertical(|ui| {
-                ui.set_width(180.0);
+                ui.set_width(measure::PROFILE_COLUMN);
                 ui.label(RichText::new(&p.name).strong().monospace());
                 let kind = p.kind.map(|k| k.label()).unwrap_or("Unknown kind");
                 let region = p.region.as_deref().unwrap_or("no region");
-                ui.label(RichText::new(format!("{kind} · {region}")).weak());
+                caption(ui, &format!("{kind} · {region}"));
             });
             // The status takes what the buttons leave.
-            let status_width = (ui.available_width() - 190.0).max(200.0);
+            let status_width =
+                (ui.available_width() - measure::ROW_BUTTONS).max(measure::STATUS_MIN);
             ui.vertical(|ui| {
                 ui.set_width(status_width);
                 status(ui, wizard, p, now);
@@ -301,7 +339,11 @@ fn connected_row(
                 }
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if button_named(ui, true, "Remove", &format!("Remove {}", p.name)).clicked() {
+                let remove = icons::ICON_DELETE;
+                if icon_button(ui, true, remove, "Remove", &format!("Remove {}", p.name))
+                    .on_hover_text("Removes it from Escher only; your AWS files are not changed")
+                    .clicked()
+                {
                     action = Some(Action::Remove(p.name.clone()));
                 }
                 let sso = p.kind.is_some_and(|k| k.is_sso());
@@ -310,7 +352,16 @@ fn connected_row(
                     action = Some(Action::AddAccounts(p.name.clone()));
                 }
                 let busy = checking(&p.name);
-                if button_named(ui, !busy, "Re-check", &format!("Re-check {}", p.name)).clicked() {
+                let again = icons::ICON_REFRESH;
+                if icon_button(
+                    ui,
+                    !busy,
+                    again,
+                    "Re-check",
+                    &format!("Re-check {}", p.name),
+                )
+                .clicked()
+                {
                     action = Some(Action::Recheck(p.name.clone()));
                 }
                 if busy {
@@ -325,26 +376,29 @@ fn connected_row(
 /// What is known of a connected profile: missing, failing, or verified.
 fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) {
     if wizard.is_missing_from_files(&p.name) {
-        ui.label(RichText::new("Missing from your AWS files").color(error_color(ui)));
-        ui.label(RichText::new("aws configure list-profiles no longer lists it.").weak());
+        let missing = "Missing from your AWS files";
+        status_line(ui, Tone::Danger, missing, Some(missing));
+        caption(ui, "aws configure list-profiles no longer lists it.");
     } else if let Some(r) = wizard.report_for(&p.name).filter(|r| !r.passed()) {
         let title = r.diagnosis().map(|d| d.title.clone()).unwrap_or_default();
-        ui.label(RichText::new(format!("✖ {title}")).color(error_color(ui)));
+        status_line(ui, Tone::Danger, &title, None);
         if let Some(cmd) = r.diagnosis().and_then(|d| d.command.clone()) {
-            ui.label(RichText::new(cmd).monospace());
+            code(ui, &cmd, true);
         }
     } else if let Some(id) = &p.identity {
         let when = p
             .verified_time(now)
             .map(ago)
             .unwrap_or_else(|| "at a time not known".to_owned());
-        ui.label(
-            RichText::new(format!(
-                "✔ {}{} · verified {when}",
+        status_line(
+            ui,
+            Tone::Success,
+            &format!(
+                "{}{} · verified {when}",
                 id.account,
                 super::permissions::account_names(p.permissions.as_ref())
-            ))
-            .color(success_color(ui)),
+            ),
+            None,
         );
         ui.add(egui::Label::new(RichText::new(&id.arn).monospace().small()).selectable(true));
     }
@@ -352,7 +406,7 @@ fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) {
         .in_files(&p.name)
         .and_then(|i| i.sso_token_expires_at)
     {
-        ui.label(RichText::new(format!("SSO sign-in {}", describe_expiry(at, now))).weak());
+        caption(ui, &format!("SSO sign-in {}", describe_expiry(at, now)));
     }
 }
 
@@ -366,28 +420,26 @@ fn found_row(
 ) -> Option<Action> {
     let p = wizard.found_at(i)?;
     let mut action = None;
-    let fill = if i % 2 == 1 {
-        ui.visuals().faint_bg_color
-    } else {
-        egui::Color32::TRANSPARENT
-    };
+    let colors = Palette::of_ui(ui);
     egui::Frame::new()
-        .fill(fill)
-        .inner_margin(egui::Margin::symmetric(4, 2))
+        .fill(colors.surface)
+        .stroke(egui::Stroke::new(1.0, colors.border))
+        .corner_radius(super::look::radius::MEDIUM)
+        .inner_margin(egui::Margin::symmetric(space::S as i8, space::XS as i8))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.vertical(|ui| {
-                    ui.set_width(220.0);
+                    ui.set_width(measure::FOUND_NAME);
                     ui.label(RichText::new(&p.name).monospace());
                 });
                 ui.vertical(|ui| {
-                    ui.set_width(260.0);
+                    ui.set_width(measure::FOUND_KIND);
                     match &p.problem {
                         Some(problem) => ui.label(
                             RichText::new(format!("Unusable: {problem}")).color(error_color(ui)),
                         ),
-                        None => ui.label(RichText::new(p.kind.label()).weak()),
+                        None => caption(ui, p.kind.label()),
                     };
                 });
                 let busy = checking(&p.name);
@@ -403,12 +455,8 @@ fn found_row(
                 .filter(|_| !checking(&p.name))
                 .and_then(|r| r.diagnosis());
             if let Some(d) = failed {
-                ui.label(
-                    RichText::new(format!("✖ {}", d.title))
-                        .strong()
-                        .color(error_color(ui)),
-                );
-                ui.add(egui::Label::new(format!("What to do: {}", d.fix)).wrap());
+                status_line(ui, Tone::Danger, &d.title, None);
+                paragraph(ui, &format!("What to do: {}", d.fix));
                 if let Some(cmd) = &d.command {
                     code(ui, cmd, true);
                 }

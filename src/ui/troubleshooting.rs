@@ -1,27 +1,39 @@
-//! The troubleshooting table, with the row of the current failure marked.
+//! The troubleshooting table, one card per error with its fix; the row of
+//! the current failure is marked and tinted.
 
+use super::look::{Palette, Tone, space};
+use super::widgets::{card, paragraph};
 use crate::aws::troubleshooting::ROWS;
 use egui::{RichText, Ui};
 
 pub fn show(ui: &mut Ui, profile: &str, highlight: Option<usize>) {
-    egui::Grid::new("troubleshooting")
-        .num_columns(2)
-        .striped(true)
-        .spacing([16.0, 6.0])
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, true])
         .show(ui, |ui| {
-            ui.label(RichText::new("Error").strong());
-            ui.label(RichText::new("Fix").strong());
-            ui.end_row();
             for (i, row) in ROWS.iter().enumerate() {
                 let marked = highlight == Some(i);
-                let error = if marked {
-                    RichText::new(format!("▶ {}", row.error)).strong()
-                } else {
-                    RichText::new(row.error)
+                let draw = |ui: &mut Ui| {
+                    let p = Palette::of_ui(ui);
+                    let error = if marked {
+                        RichText::new(format!("▶ {}", row.error)).color(p.danger)
+                    } else {
+                        RichText::new(row.error).color(p.strong)
+                    };
+                    ui.add(egui::Label::new(error.strong()).wrap());
+                    paragraph(ui, &row.fix_for(profile));
                 };
-                ui.add(egui::Label::new(error).wrap());
-                ui.add(egui::Label::new(row.fix_for(profile)).wrap());
-                ui.end_row();
+                if marked {
+                    super::widgets::callout_titled(
+                        ui,
+                        Tone::Danger,
+                        super::widgets::icons::ICON_ERROR,
+                        "YOUR LAST RE-CHECK",
+                        draw,
+                    );
+                } else {
+                    card(ui, draw);
+                }
+                ui.add_space(space::XS);
             }
         });
 }
