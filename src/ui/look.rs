@@ -54,6 +54,14 @@ pub mod measure {
     pub const FOUND_KIND: f32 = 260.0;
     /// The policy JSON scrolls beyond this.
     pub const POLICY_HEIGHT: f32 = 180.0;
+    /// Add more accounts: the short fields, a listed row and its columns,
+    /// and the previews, which scroll beyond their height.
+    pub const SHORT_FIELD: f32 = 80.0;
+    pub const REGION_FIELD: f32 = 110.0;
+    pub const ACCOUNT_ROW: f32 = 22.0;
+    pub const ACCOUNT_NAME: f32 = 200.0;
+    pub const ROLE_NAME: f32 = 140.0;
+    pub const PREVIEW_HEIGHT: f32 = 260.0;
 }
 
 /// The content column: a comfortable measure, centred in wide windows.

@@ -4,7 +4,8 @@
 //! each AWS row of Settings → Profiles; reads state, returns what was
 //! clicked.
 
-use super::widgets::{Callout, button_named, callout, error_color, outcome_note, success_color};
+use super::look::Tone;
+use super::widgets::{Callout, button_named, callout, caption, status_line};
 use crate::aws::permissions::saved::SavedPermissions;
 use crate::aws::permissions::{COST_EXPLORER_PRICE, Capability, PermissionReport};
 use crate::time_words::ago;
@@ -112,11 +113,11 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     action
 }
 
-fn mark(ui: &Ui, allowed: Option<bool>) -> (&'static str, egui::Color32) {
+fn tone(allowed: Option<bool>) -> Tone {
     match allowed {
-        Some(true) => ("✔", success_color(ui)),
-        Some(false) => ("✖", error_color(ui)),
-        None => ("⚠", ui.visuals().warn_fg_color),
+        Some(true) => Tone::Success,
+        Some(false) => Tone::Danger,
+        None => Tone::Warning,
     }
 }
 
@@ -126,18 +127,8 @@ fn rows(ui: &mut Ui, r: &PermissionReport, account: Option<&str>) {
         ui.label(RichText::new(format!("Account {account}{names}")).strong());
     }
     for row in &r.rows {
-        let (m, color) = mark(ui, row.allowed);
-        let resp = ui.add(
-            egui::Label::new(
-                RichText::new(format!(
-                    "{m} {}: {}",
-                    row.capability.title(),
-                    row.explanation
-                ))
-                .color(color),
-            )
-            .wrap(),
-        );
+        let text = format!("{}: {}", row.capability.title(), row.explanation);
+        let resp = status_line(ui, tone(row.allowed), &text, None);
         if !row.detail.is_empty() {
             resp.on_hover_text(&row.detail);
         }
@@ -146,18 +137,15 @@ fn rows(ui: &mut Ui, r: &PermissionReport, account: Option<&str>) {
         Some(true) => callout(ui, Callout::Warning, |ui| {
             ui.add(egui::Label::new(&r.write.explanation).wrap());
         }),
-        Some(false) => outcome_note(ui, true, &format!("✔ Read-only: {}", r.write.explanation)),
+        Some(false) => {
+            let text = format!("Read-only: {}", r.write.explanation);
+            status_line(ui, Tone::Success, &text, None);
+        }
         None => {
-            ui.add(
-                egui::Label::new(
-                    RichText::new(format!("⚠ {}", r.write.explanation))
-                        .color(ui.visuals().warn_fg_color),
-                )
-                .wrap(),
-            );
+            status_line(ui, Tone::Warning, &r.write.explanation, None);
         }
     }
-    ui.label(RichText::new(format!("Permissions checked {}", ago(r.checked_at))).weak());
+    caption(ui, &format!("Permissions checked {}", ago(r.checked_at)));
 }
 
 /// The names kept in settings from an earlier check (no words: those are
@@ -192,11 +180,9 @@ fn remembered(ui: &mut Ui, s: &SavedPermissions) {
         }
         .to_owned(),
     );
-    ui.add(
-        egui::Label::new(
-            RichText::new(format!("Permissions checked {when}: {}", parts.join(" · "))).weak(),
-        )
-        .wrap(),
+    caption(
+        ui,
+        &format!("Permissions checked {when}: {}", parts.join(" · ")),
     );
 }
 

@@ -3,7 +3,8 @@
 //! the preview of the exact text, and Add / Copy / Remove. It reads the
 //! flow's state and returns what was clicked.
 
-use super::widgets::{button_named, code, outcome_note};
+use super::look::{measure, space};
+use super::widgets::{button_named, caption, code, outcome_note};
 use crate::cli_sso::printable;
 use crate::wizard::sso_accounts::{Busy, Flow, ListFailure};
 use egui::{RichText, Ui};
@@ -20,7 +21,7 @@ pub enum Action {
     CancelRemoval,
 }
 
-const ROW_HEIGHT: f32 = 22.0;
+const ROW_HEIGHT: f32 = measure::ACCOUNT_ROW;
 
 /// The whole window's content.
 pub fn show(ui: &mut Ui, flow: &mut Flow, copied: Option<&str>) -> Option<Action> {
@@ -29,7 +30,7 @@ pub fn show(ui: &mut Ui, flow: &mut Flow, copied: Option<&str>) -> Option<Action
         "Every account and role the sign-in of {} reaches. Escher adds the ones you pick as profiles at the end of your AWS config, after a preview and with a backup; it changes nothing else in the file.",
         flow.source
     ));
-    ui.add_space(6.0);
+    ui.add_space(space::S);
     if flow.busy == Some(Busy::Listing) {
         ui.horizontal(|ui| {
             ui.spinner();
@@ -49,10 +50,10 @@ pub fn show(ui: &mut Ui, flow: &mut Flow, copied: Option<&str>) -> Option<Action
         }
     }
     if let Some((ok, text)) = &flow.outcome {
-        ui.add_space(6.0);
+        ui.add_space(space::S);
         outcome_note(ui, *ok, text);
     }
-    ui.add_space(6.0);
+    ui.add_space(space::S);
     if button_named(ui, true, "Close", "Close the account list").clicked() {
         action = Some(Action::Close);
     }
@@ -107,21 +108,20 @@ fn field(ui: &mut Ui, label: &str, value: &mut String, width: f32) {
 fn choose(ui: &mut Ui, flow: &mut Flow) -> Option<Action> {
     let mut action = None;
     ui.horizontal(|ui| {
-        field(ui, "Name template", &mut flow.template, 240.0);
-        field(ui, "Prefix", &mut flow.prefix, 80.0);
-        field(ui, "Region", &mut flow.region, 110.0);
+        field(ui, "Name template", &mut flow.template, measure::NAME_FIELD);
+        field(ui, "Prefix", &mut flow.prefix, measure::SHORT_FIELD);
+        field(ui, "Region", &mut flow.region, measure::REGION_FIELD);
     });
-    ui.label(
-        RichText::new("Placeholders: {account_name}, {account_id}, {role_name}, {prefix}. Names are made safe for the AWS SDKs; a name already taken gets a number.")
-            .weak()
-            .small(),
+    caption(
+        ui,
+        "Placeholders: {account_name}, {account_id}, {role_name}, {prefix}. Names are made safe for the AWS SDKs; a name already taken gets a number.",
     );
     flow.names();
     if let Some(e) = &flow.template_error {
         outcome_note(ui, false, e);
     }
     ui.horizontal(|ui| {
-        field(ui, "Search", &mut flow.search, 200.0);
+        field(ui, "Search", &mut flow.search, measure::SEARCH_FIELD);
         if ui.button("Select all").clicked() {
             flow.select_visible(true);
         }
@@ -155,7 +155,7 @@ fn choose(ui: &mut Ui, flow: &mut Flow) -> Option<Action> {
     });
     // A template error already shows under the template.
     if let Some(why) = blocker.filter(|_| flow.template_error.is_none()) {
-        ui.label(RichText::new(why).weak());
+        caption(ui, &why);
     }
     action
 }
@@ -188,24 +188,27 @@ fn rows(ui: &mut Ui, flow: &mut Flow) {
                     {
                         *c = on;
                     }
-                    ui.add_sized([200.0, ROW_HEIGHT], egui::Label::new(account).truncate());
+                    ui.add_sized(
+                        [measure::ACCOUNT_NAME, ROW_HEIGHT],
+                        egui::Label::new(account).truncate(),
+                    );
                     ui.label(RichText::new(&row.reach.account_id).monospace());
                     ui.add_sized(
-                        [140.0, ROW_HEIGHT],
+                        [measure::ROLE_NAME, ROW_HEIGHT],
                         egui::Label::new(row.reach.role_name.as_str()).truncate(),
                     );
                     match (&row.existing, names.get(i).cloned().flatten(), &row.problem) {
                         (Some(e), _, _) => {
-                            ui.label(RichText::new(format!("already in your files as {e}")).weak());
+                            caption(ui, &format!("already in your files as {e}"));
                         }
                         (None, Some(p), _) => {
                             ui.label(RichText::new(p.name.as_str()).monospace());
                             if let Some(note) = p.note {
-                                ui.label(RichText::new(note).weak().small());
+                                caption(ui, &note);
                             }
                         }
                         (None, None, Some(why)) => {
-                            ui.label(RichText::new(format!("cannot be added: {why}")).weak());
+                            caption(ui, &format!("cannot be added: {why}"));
                         }
                         (None, None, None) => {}
                     }
@@ -228,7 +231,7 @@ fn preview(ui: &mut Ui, flow: &Flow, copied: Option<&str>) -> Option<Action> {
         .strong(),
     );
     egui::ScrollArea::vertical()
-        .max_height(260.0)
+        .max_height(measure::PREVIEW_HEIGHT)
         .id_salt("sso-preview")
         .show(ui, |ui| {
             code(ui, plan.text.trim_start_matches(['\r', '\n']), true)
@@ -285,7 +288,7 @@ fn removal(ui: &mut Ui, flow: &Flow) -> Option<Action> {
             .strong(),
         );
         egui::ScrollArea::vertical()
-            .max_height(260.0)
+            .max_height(measure::PREVIEW_HEIGHT)
             .id_salt("sso-removal")
             .show(ui, |ui| {
                 code(ui, plan.text().trim_start_matches(['\r', '\n']), true)
