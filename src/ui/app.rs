@@ -14,6 +14,8 @@ use egui::{RichText, Ui};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod watching;
+
 const COPIED_FOR: Duration = Duration::from_secs(2);
 
 pub struct EscherApp {
@@ -44,6 +46,9 @@ pub struct EscherApp {
     /// Set by `trace_startup`: when the process started, to report the
     /// first frame drawn (for scripts/perf.sh).
     startup: Option<Instant>,
+    /// The AWS files' folders, watched while a screen shows the files.
+    watch: Option<crate::watch::FileWatch>,
+    auto: crate::auto_recheck::AutoRecheck,
 }
 
 impl EscherApp {
@@ -64,6 +69,8 @@ impl EscherApp {
             rediscover: true,
             cli_requested: false,
             startup: None,
+            watch: None,
+            auto: Default::default(),
             background,
             copied: None,
             terminal_note: None,
@@ -86,10 +93,14 @@ impl EscherApp {
         for event in self.background.poll() {
             match event {
                 Event::Checked(report) => {
+                    self.auto.checked(&report.profile);
                     self.wizard.record(*report);
                     self.rediscover = true;
                 }
                 Event::Discovered { started, discovery } => {
+                    let bg = &self.background;
+                    self.auto
+                        .discovered(started, &discovery, &|n| bg.is_checking(n));
                     self.wizard.set_discovery(started, discovery)
                 }
                 Event::AwsCli(status) => self.wizard.aws_cli = Some(status),
@@ -205,6 +216,7 @@ impl EscherApp {
             self.cli_requested = true;
             self.background.detect_aws_cli(Self::wake(ui));
         }
+        self.follow_files(ui, needs_files);
         if self.rediscover && needs_files {
             self.rediscover = false;
             self.background.discover(Self::wake(ui));
@@ -298,6 +310,7 @@ impl EscherApp {
                 self.background.check_batch(names, Self::wake(ui));
             }
             Some(profiles::Action::Remove(name)) => self.wizard.remove(&name),
+            Some(profiles::Action::Renew(name)) => self.renew(ui, &name),
             Some(profiles::Action::AddAws) => self.wizard.add_from_profiles(),
             Some(profiles::Action::AddAzure) => self.wizard.add_azure_from_profiles(),
             Some(profiles::Action::Azure(azure_profiles::Action::Toggle { id, on })) => {

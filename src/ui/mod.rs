@@ -10,6 +10,7 @@ mod look;
 mod needs;
 mod profiles;
 mod rail;
+mod sign_in;
 mod troubleshooting;
 mod welcome;
 mod widgets;

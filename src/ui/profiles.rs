@@ -5,7 +5,7 @@
 
 use super::widgets::{button_named, code, error_color, success_color, toggle};
 use crate::settings::SavedProfile;
-use crate::time_words::{ago, describe_expiry};
+use crate::time_words::ago;
 use crate::wizard::Wizard;
 use egui::{RichText, Ui};
 use std::time::SystemTime;
@@ -15,6 +15,8 @@ pub enum Action {
     Recheck(String),
     RecheckAll,
     Remove(String),
+    /// Sign in again: `aws sso login --profile NAME` in a terminal.
+    Renew(String),
     Connect(String),
     AddAws,
     AddAzure,
@@ -285,7 +287,9 @@ fn connected_row(
             let status_width = (ui.available_width() - 190.0).max(200.0);
             ui.vertical(|ui| {
                 ui.set_width(status_width);
-                status(ui, wizard, p, now);
+                if status(ui, wizard, p, now) {
+                    action = Some(Action::Renew(p.name.clone()));
+                }
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if button_named(ui, true, "Remove", &format!("Remove {}", p.name)).clicked() {
@@ -305,7 +309,8 @@ fn connected_row(
 }
 
 /// What is known of a connected profile: missing, failing, or verified.
-fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) {
+/// Returns whether Renew was clicked.
+fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) -> bool {
     if wizard.is_missing_from_files(&p.name) {
         ui.label(RichText::new("Missing from your AWS files").color(error_color(ui)));
         ui.label(RichText::new("aws configure list-profiles no longer lists it.").weak());
@@ -325,12 +330,10 @@ fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) {
         );
         ui.add(egui::Label::new(RichText::new(&id.arn).monospace().small()).selectable(true));
     }
-    if let Some(at) = wizard
+    wizard
         .in_files(&p.name)
         .and_then(|i| i.sso_token_expires_at)
-    {
-        ui.label(RichText::new(format!("SSO sign-in {}", describe_expiry(at, now))).weak());
-    }
+        .is_some_and(|at| super::sign_in::sso_sign_in(ui, &p.name, at, now))
 }
 
 /// A profile in the files, not connected: Connect checks it, and a failed
