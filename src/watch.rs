@@ -16,7 +16,7 @@
 
 use crate::aws::env::AwsEnv;
 use crate::background::Wake;
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{EventHandler, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher, WatcherKind};
 use notify_debouncer_mini::{Config, DebounceEventResult, Debouncer, new_debouncer_opt};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -180,8 +180,35 @@ fn on_remote_fs(_folder: &Path) -> bool {
     false
 }
 
+/// The platform's watcher without reads: inotify reports every open of a
+/// file, and Escher reading the files must not count as them changing.
+struct WritesOnly<W>(W);
+
+impl<W: Watcher> Watcher for WritesOnly<W> {
+    fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
+        let writes = move |event: notify::Result<notify::Event>| {
+            if !matches!(&event, Ok(e) if e.kind.is_access()) {
+                handler.handle_event(event);
+            }
+        };
+        W::new(writes, config).map(WritesOnly)
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.0.unwatch(path)
+    }
+
+    fn kind() -> WatcherKind {
+        W::kind()
+    }
+}
+
 enum Backend {
-    Events(Debouncer<RecommendedWatcher>),
+    Events(Debouncer<WritesOnly<RecommendedWatcher>>),
     Poll(Debouncer<PollWatcher>),
 }
 
@@ -314,7 +341,7 @@ impl FileWatch {
 
     fn events(&self) -> Option<Backend> {
         let config = Config::default().with_timeout(SETTLE);
-        new_debouncer_opt::<_, RecommendedWatcher>(config, self.handler())
+        new_debouncer_opt::<_, WritesOnly<RecommendedWatcher>>(config, self.handler())
             .ok()
             .map(Backend::Events)
     }

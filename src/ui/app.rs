@@ -49,6 +49,8 @@ pub struct EscherApp {
     /// The AWS files' folders, watched while a screen shows the files.
     watch: Option<crate::watch::FileWatch>,
     auto: crate::auto_recheck::AutoRecheck,
+    /// Renew was clicked in Settings: show there how the terminal opened.
+    renewing: bool,
 }
 
 impl EscherApp {
@@ -71,6 +73,7 @@ impl EscherApp {
             startup: None,
             watch: None,
             auto: Default::default(),
+            renewing: false,
             background,
             copied: None,
             terminal_note: None,
@@ -289,6 +292,7 @@ impl EscherApp {
     }
 
     fn profiles_pane(&mut self, ui: &mut Ui) {
+        self.renew_note(ui);
         let bg = &self.background;
         let azure_busy = bg.is_azure_discovering() || bg.is_azure_verifying();
         let checking = |name: &str| bg.is_checking(name);

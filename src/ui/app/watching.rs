@@ -11,6 +11,9 @@ use egui::Ui;
 impl EscherApp {
     /// `shown`: a screen that shows the AWS files is open.
     pub(super) fn follow_files(&mut self, ui: &Ui, shown: bool) {
+        if self.wizard.pane != crate::wizard::Pane::Profiles {
+            self.renewing = false;
+        }
         if !shown {
             // What changes while nobody looks is read on return, not news.
             if self.watch.take().is_some() {
@@ -45,5 +48,16 @@ impl EscherApp {
         let argv = ["aws", "sso", "login", "--profile", name].map(str::to_owned);
         let title = format!("Escher: renew the SSO sign-in of profile {name}");
         self.open_terminal_with(ui, TerminalRequest::one(title, argv.to_vec()));
+        self.renewing = true;
+    }
+
+    /// How the terminal for Renew opened, or why it did not.
+    pub(super) fn renew_note(&mut self, ui: &mut Ui) {
+        if !self.renewing {
+            return;
+        }
+        if let Some((ok, note)) = &self.terminal_note {
+            super::super::widgets::outcome_note(ui, *ok, note);
+        }
     }
 }
