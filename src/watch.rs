@@ -16,13 +16,13 @@
 
 use crate::aws::env::AwsEnv;
 use crate::background::Wake;
-use notify::{EventHandler, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher, WatcherKind};
+use notify::{EventHandler, RecommendedWatcher, RecursiveMode, Watcher, WatcherKind};
 use notify_debouncer_mini::{Config, DebounceEventResult, Debouncer, new_debouncer_opt};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, SystemTime};
 
 /// How long the events of one save are gathered (a rename, or a write in
 /// several parts, comes as several).
@@ -35,7 +35,7 @@ pub const POLL_EVERY: Duration = Duration::from_secs(2);
 pub enum Mode {
     /// The platform's file events, or polling where they cannot be had.
     Auto,
-    /// Look at the folders at this interval.
+    /// Look at the files at this interval.
     Poll(Duration),
 }
 
@@ -101,6 +101,30 @@ impl Targets {
                 .as_deref()
                 .is_some_and(|cache| is_token_file(cache, path))
             || self.folders.iter().any(|f| f.starts_with(path))
+    }
+}
+
+/// What polling compares: each file that matters, with its modification
+/// time and size (None: absent), and whether each folder exists.
+type Snapshot = BTreeMap<PathBuf, Option<(Option<SystemTime>, u64)>>;
+
+impl Targets {
+    fn snapshot(&self) -> Snapshot {
+        let stat = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.modified().ok(), m.len()));
+        let mut out: Snapshot = self.files.iter().map(|f| (f.clone(), stat(f))).collect();
+        for folder in &self.folders {
+            out.insert(folder.clone(), folder.is_dir().then_some((None, 0)));
+        }
+        if let Some(cache) = &self.sso_cache {
+            for entry in std::fs::read_dir(cache).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if is_token_file(cache, &path) {
+                    let s = stat(&path);
+                    out.insert(path, s);
+                }
+            }
+        }
+        out
     }
 }
 
@@ -209,16 +233,11 @@ impl<W: Watcher> Watcher for WritesOnly<W> {
 
 enum Backend {
     Events(Debouncer<WritesOnly<RecommendedWatcher>>),
-    Poll(Debouncer<PollWatcher>),
-}
-
-impl Backend {
-    fn watcher(&mut self) -> &mut dyn Watcher {
-        match self {
-            Backend::Events(d) => d.watcher(),
-            Backend::Poll(d) => d.watcher(),
-        }
-    }
+    /// The polling thread, which ends when this is dropped. It looks at
+    /// the files that matter only (notify's PollWatcher compares whole
+    /// seconds, and would read every file of a home folder watched for
+    /// `.aws` to appear).
+    Poll { _stop: Sender<()> },
 }
 
 enum Signal {
@@ -306,20 +325,22 @@ impl FileWatch {
 
     /// Watch the folders as they are now. False when one could not be.
     fn refresh(&mut self) -> bool {
-        let Some(backend) = self.backend.as_mut() else {
-            return false;
-        };
         let wanted = self.targets.watch_list(&|p| p.is_dir());
+        let backend = match self.backend.as_mut() {
+            None => return false,
+            Some(Backend::Poll { .. }) => {
+                self.watched = wanted;
+                return true;
+            }
+            Some(Backend::Events(d)) => d.watcher(),
+        };
         for gone in self.watched.difference(&wanted) {
             // Gone with its folder, most likely.
-            let _ = backend.watcher().unwatch(gone);
+            let _ = backend.unwatch(gone);
         }
         let mut ok = true;
         for new in wanted.difference(&self.watched) {
-            ok &= backend
-                .watcher()
-                .watch(new, RecursiveMode::NonRecursive)
-                .is_ok();
+            ok &= backend.watch(new, RecursiveMode::NonRecursive).is_ok();
         }
         self.watched = wanted;
         ok
@@ -347,13 +368,26 @@ impl FileWatch {
     }
 
     fn poller(&self) -> Option<Backend> {
-        let notify_config = notify::Config::default().with_poll_interval(self.poll_every);
-        let config = Config::default()
-            .with_timeout(SETTLE)
-            .with_notify_config(notify_config);
-        new_debouncer_opt::<_, PollWatcher>(config, self.handler())
-            .ok()
-            .map(Backend::Poll)
+        let (stop, stopped) = channel::<()>();
+        let (targets, tx, wake) = (self.targets.clone(), self.tx.clone(), self.wake.clone());
+        let every = self.poll_every;
+        // Taken now: a change made once `start` returns is one.
+        let mut last = targets.snapshot();
+        let spawned = std::thread::Builder::new()
+            .name("escher: poll the AWS files".into())
+            .spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
+                    let now = targets.snapshot();
+                    if now != last {
+                        last = now;
+                        if tx.send(Signal::Changed).is_err() {
+                            return;
+                        }
+                        wake();
+                    }
+                }
+            });
+        spawned.ok().map(|_| Backend::Poll { _stop: stop })
     }
 }
 

@@ -18,3 +18,5 @@ mod packaging;
 mod settings;
 #[path = "engine/terminal.rs"]
 mod terminal;
+#[path = "engine/watch.rs"]
+mod watch;
