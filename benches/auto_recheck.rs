@@ -25,7 +25,10 @@ const BAD: &str = "[p0]\naws_access_key_id = AKIAUNKNOWN\naws_secret_access_key 
 fn step_until(h: &mut Harness<'static, EscherApp>, what: &str, done: impl Fn(&Harness<'static, EscherApp>) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !done(h) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() > deadline {
+            let state = &h.state().wizard;
+            panic!("timed out waiting for {what}: step {:?}, name {:?}, report {:?}", state.step, state.name_input, state.current_report().map(|r| r.passed()));
+        }
         h.step();
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -56,6 +59,10 @@ fn main() {
     h.step();
     h.state_mut().wizard.name_input = "p0".into();
     step_until(&mut h, "Re-check", |h| h.query_by_label("Re-check").is_some());
+    h.get_by_label("Re-check").scroll_to_me();
+    for _ in 0..5 {
+        h.step();
+    }
     h.get_by_label("Re-check").click();
     let mut took = Vec::new();
     for round in 0..7 {
