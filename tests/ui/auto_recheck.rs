@@ -206,3 +206,43 @@ fn an_expired_sso_sign_in_offers_renew_and_the_new_sign_in_shows_by_itself() {
     );
     settle(&mut h);
 }
+
+#[test]
+fn where_events_cannot_be_had_polling_passes_it_without_a_click() {
+    let w = World::new(PROD_CONFIG, OLD_KEYS);
+    let mut app = w.app();
+    app.background.watch_mode = escher::watch::Mode::Poll(std::time::Duration::from_millis(200));
+    let mut h = harness(app);
+    to_connect_aws(&mut h);
+    type_name(&mut h, "prod-admin");
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the failure", |h| {
+        shows(h, "AWS rejected the credentials")
+    });
+    w.home.credentials(PROD_KEYS);
+    passes_by_itself(&mut h, "prod-admin");
+}
+
+#[test]
+fn the_sdk_renewing_the_sign_in_during_escher_s_check_checks_nothing_again() {
+    let w = sso_world();
+    w.aws
+        .sso_assignment("refresh-1-renewed", "123456789012", "ReadOnly", "ASIASSO");
+    // Minutes from its end, with a refresh token: the check's SDK renews
+    // it and rewrites the cache file, which the watch sees.
+    w.home.sso_token_refreshable("corp", "tok-old", "refresh-1", 120);
+    let mut h = harness(w.app());
+    to_connect_aws(&mut h);
+    type_name(&mut h, "sso");
+    click(&mut h, "Re-check");
+    passes_by_itself(&mut h, "sso");
+    assert_eq!(w.aws.oidc_calls(), 1, "the SDK renewed the sign-in");
+    // A later change, taken in after the renewal's: by then an automatic
+    // check for the renewal would have started.
+    w.home.config(&format!("{SSO_CONFIG}[profile later]\nregion = eu-west-1\n"));
+    step_until(&mut h, "the later change read", |h| {
+        h.state().wizard.in_files("later").is_some()
+    });
+    assert!(!h.state().background.is_checking("sso"));
+    assert_eq!(w.aws.sso_calls(), 1, "checked once, by the click");
+}
