@@ -49,7 +49,12 @@ impl AutoRecheck {
     /// Take in a reading of the files started at `started`. The first one
     /// is only remembered; an older one than the last is ignored.
     /// `in_flight` tells which profiles are being checked now.
-    pub fn discovered(&mut self, started: Instant, d: &Discovery, in_flight: &dyn Fn(&str) -> bool) {
+    pub fn discovered(
+        &mut self,
+        started: Instant,
+        d: &Discovery,
+        in_flight: &dyn Fn(&str) -> bool,
+    ) {
         if self.last.as_ref().is_some_and(|(t, _)| *t > started) {
             return;
         }
@@ -61,7 +66,8 @@ impl AutoRecheck {
                 .flat_map(|n| now.keys.get(n).into_iter().flatten())
                 .map(String::as_str)
                 .collect();
-            let renewed = |key: &str| !own.contains(key) && before.tokens.get(key) != now.tokens.get(key);
+            let renewed =
+                |key: &str| !own.contains(key) && before.tokens.get(key) != now.tokens.get(key);
             for name in d.names() {
                 let files_changed = before.files.get(name) != now.files.get(name);
                 let token_changed = now.keys.get(name).into_iter().flatten().any(|k| renewed(k));
@@ -83,12 +89,21 @@ impl AutoRecheck {
     /// them being connected or connected) and not being checked. One being
     /// checked stays waiting, so a change during its check is checked
     /// once it finishes; changed ones not wanted are forgotten.
-    pub fn due(&mut self, wanted: &dyn Fn(&str) -> bool, in_flight: &dyn Fn(&str) -> bool) -> Vec<String> {
+    pub fn due(
+        &mut self,
+        wanted: &dyn Fn(&str) -> bool,
+        in_flight: &dyn Fn(&str) -> bool,
+    ) -> Vec<String> {
         if self.changed.is_empty() {
             return Vec::new();
         }
         self.changed.retain(|n| wanted(n));
-        let due: Vec<String> = self.changed.iter().filter(|n| !in_flight(n)).cloned().collect();
+        let due: Vec<String> = self
+            .changed
+            .iter()
+            .filter(|n| !in_flight(n))
+            .cloned()
+            .collect();
         for n in &due {
             self.changed.remove(n);
         }
@@ -104,7 +119,9 @@ fn read(d: &Discovery) -> Reading {
         chain(d, p, &mut h, &mut keys);
         r.files.insert(p.name.clone(), h.finish());
         for key in &keys {
-            r.tokens.entry(key.clone()).or_insert_with(|| token_hash(d.sso_token(key)));
+            r.tokens
+                .entry(key.clone())
+                .or_insert_with(|| token_hash(d.sso_token(key)));
         }
         r.keys.insert(p.name.clone(), keys);
     }
@@ -179,7 +196,8 @@ mod tests {
         }
 
         fn token(&self, key: &str, expires: &str) {
-            let path = crate::aws::sso_cache::cache_file(&self.dir.path().join(".aws/sso/cache"), key);
+            let path =
+                crate::aws::sso_cache::cache_file(&self.dir.path().join(".aws/sso/cache"), key);
             let json = format!(r#"{{"accessToken":"t","expiresAt":"{expires}"}}"#);
             std::fs::write(path, json).unwrap();
         }
@@ -223,7 +241,10 @@ mod tests {
         let mut a = AutoRecheck::default();
         let mut c = Clock;
         a.discovered(c.next(), &f.read(), &nobody);
-        assert!(a.due(&everyone, &nobody).is_empty(), "the first reading is not news");
+        assert!(
+            a.due(&everyone, &nobody).is_empty(),
+            "the first reading is not news"
+        );
         (f, a, c)
     }
 

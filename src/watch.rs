@@ -42,9 +42,10 @@ pub enum Mode {
 /// The paths whose changes can change what Escher reads from the files.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Targets {
-    /// The config and credentials files, and the file a symlink points to.
+    /// The config and credentials files, each also as the platform reports
+    /// it (symlinks resolved: a dotfiles link, macOS's /var).
     files: Vec<PathBuf>,
-    sso_cache: Option<PathBuf>,
+    sso_caches: Vec<PathBuf>,
     /// The folders that hold them.
     folders: BTreeSet<PathBuf>,
 }
@@ -59,24 +60,26 @@ impl Targets {
             .flatten()
         {
             let file = absolute(&file);
-            // A symlinked file (dotfiles) is changed where it points.
-            if let Ok(real) = std::fs::canonicalize(&file)
-                && real != file
-            {
-                files.push(real);
-            }
+            files.extend(real_path(&file));
+            files.extend(std::fs::canonicalize(&file).ok());
             files.push(file);
         }
-        let sso_cache = env.sso_cache_dir().map(|d| absolute(&d));
+        files.sort();
+        files.dedup();
+        let mut sso_caches = Vec::new();
+        if let Some(cache) = env.sso_cache_dir().map(|d| absolute(&d)) {
+            sso_caches.extend(real_path(&cache).filter(|real| *real != cache));
+            sso_caches.push(cache);
+        }
         let folders = files
             .iter()
             .filter_map(|f| f.parent())
             .map(Path::to_path_buf)
-            .chain(sso_cache.clone())
+            .chain(sso_caches.iter().cloned())
             .collect();
         Targets {
             files,
-            sso_cache,
+            sso_caches,
             folders,
         }
     }
@@ -86,7 +89,7 @@ impl Targets {
         self.folders
             .iter()
             .filter_map(|f| f.ancestors().find(|a| exists(a)))
-            .map(Path::to_path_buf)
+            .map(|a| std::fs::canonicalize(a).unwrap_or_else(|_| a.to_path_buf()))
             .collect()
     }
 
@@ -97,9 +100,9 @@ impl Targets {
     pub fn matters(&self, path: &Path) -> bool {
         self.files.iter().any(|f| f == path)
             || self
-                .sso_cache
-                .as_deref()
-                .is_some_and(|cache| is_token_file(cache, path))
+                .sso_caches
+                .iter()
+                .any(|cache| is_token_file(cache, path))
             || self.folders.iter().any(|f| f.starts_with(path))
     }
 }
@@ -110,12 +113,16 @@ type Snapshot = BTreeMap<PathBuf, Option<(Option<SystemTime>, u64)>>;
 
 impl Targets {
     fn snapshot(&self) -> Snapshot {
-        let stat = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.modified().ok(), m.len()));
+        let stat = |p: &Path| {
+            std::fs::metadata(p)
+                .ok()
+                .map(|m| (m.modified().ok(), m.len()))
+        };
         let mut out: Snapshot = self.files.iter().map(|f| (f.clone(), stat(f))).collect();
         for folder in &self.folders {
             out.insert(folder.clone(), folder.is_dir().then_some((None, 0)));
         }
-        if let Some(cache) = &self.sso_cache {
+        for cache in &self.sso_caches {
             for entry in std::fs::read_dir(cache).into_iter().flatten().flatten() {
                 let path = entry.path();
                 if is_token_file(cache, &path) {
@@ -138,6 +145,13 @@ fn is_token_file(cache: &Path, path: &Path) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         })
+}
+
+/// `path` with the symlinks of its nearest existing folder resolved.
+fn real_path(path: &Path) -> Option<PathBuf> {
+    let existing = path.ancestors().find(|a| a.exists())?;
+    let rest = path.strip_prefix(existing).ok()?;
+    Some(std::fs::canonicalize(existing).ok()?.join(rest))
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -237,7 +251,9 @@ enum Backend {
     /// the files that matter only (notify's PollWatcher compares whole
     /// seconds, and would read every file of a home folder watched for
     /// `.aws` to appear).
-    Poll { _stop: Sender<()> },
+    Poll {
+        _stop: Sender<()>,
+    },
 }
 
 enum Signal {
@@ -458,6 +474,23 @@ mod tests {
         ] {
             assert!(!t.matters(Path::new(other)), "{other}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_home_behind_a_symlink_is_matched_as_the_platform_reports_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(real.join(".aws")).unwrap();
+        std::os::unix::fs::symlink(&real, dir.path().join("link")).unwrap();
+        let home = dir.path().join("link").display().to_string();
+        let t = Targets::of(&AwsEnv::from_vars([("HOME", home)]));
+        let real = std::fs::canonicalize(&real).unwrap();
+        let watched = t.watch_list(&|p| p.is_dir());
+        assert!(watched.contains(&real.join(".aws")), "{watched:?}");
+        assert!(t.matters(&real.join(".aws/credentials")));
+        assert!(t.matters(&real.join(".aws/sso")));
+        assert!(t.matters(&dir.path().join("link/.aws/config")));
     }
 
     #[test]

@@ -188,7 +188,10 @@ impl ProfileSources {
     /// whether editing the files changed this profile (see `auto_recheck`).
     pub fn own_sections(&self, name: &str) -> Vec<&str> {
         let mut out = Vec::new();
-        for (file, sections) in [&self.config, &self.credentials].into_iter().zip(self.index()) {
+        for (file, sections) in [&self.config, &self.credentials]
+            .into_iter()
+            .zip(self.index())
+        {
             let (Some(file), Some(sections)) = (file, sections) else {
                 continue;
             };

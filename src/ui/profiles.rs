@@ -11,7 +11,10 @@ use egui::{RichText, Ui};
 use std::time::SystemTime;
 
 pub enum Action {
-    Toggle { name: String, on: bool },
+    Toggle {
+        name: String,
+        on: bool,
+    },
     Recheck(String),
     RecheckAll,
     Remove(String),

@@ -19,7 +19,9 @@ pub fn sso_sign_in(ui: &mut Ui, profile: &str, expires_at: SystemTime, now: Syst
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(format!("⚠ {words}")).color(ui.visuals().warn_fg_color));
         renew = button_named(ui, true, "Renew", &format!("Renew {profile}"))
-            .on_hover_text(format!("Runs aws sso login --profile {profile} in a terminal"))
+            .on_hover_text(format!(
+                "Runs aws sso login --profile {profile} in a terminal"
+            ))
             .clicked();
     });
     renew

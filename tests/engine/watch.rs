@@ -15,7 +15,10 @@ fn start(home: &Home, mode: Mode) -> (FileWatch, Receiver<()>) {
     let wake = Arc::new(move || {
         let _ = tx.lock().unwrap().send(());
     });
-    (FileWatch::start(&home.env("http://127.0.0.1:9"), mode, wake), rx)
+    (
+        FileWatch::start(&home.env("http://127.0.0.1:9"), mode, wake),
+        rx,
+    )
 }
 
 /// Wait until a wake comes for which the watch says something changed (a
@@ -61,11 +64,19 @@ fn a_missing_aws_folder_is_followed_as_it_appears() {
     assert_eq!(watch.watched().iter().collect::<Vec<_>>(), [&home.path()]);
     // One folder at a time, as `aws configure` and `aws sso login` make them.
     let aws = home.path().join(".aws");
-    for (made, watched) in [(".aws", ".aws"), (".aws/sso", ".aws/sso"), (".aws/sso/cache", ".aws/sso/cache")] {
+    for (made, watched) in [
+        (".aws", ".aws"),
+        (".aws/sso", ".aws/sso"),
+        (".aws/sso/cache", ".aws/sso/cache"),
+    ] {
         std::fs::create_dir(home.path().join(made)).unwrap();
         assert!(woken(&mut watch, &rx), "{made}");
         let expected = home.path().join(watched);
-        assert!(watch.watched().contains(&expected), "{made}: {:?}", watch.watched());
+        assert!(
+            watch.watched().contains(&expected),
+            "{made}: {:?}",
+            watch.watched()
+        );
     }
     assert!(!watch.watched().contains(&home.path()));
     assert!(watch.watched().contains(&aws));

@@ -35,7 +35,9 @@ fn passes_by_itself(h: &mut Harness<'static, EscherApp>, name: &str) {
     step_until(h, "the pass, without a click", |h| {
         shows(h, &format!("Connected: {name} is verified"))
     });
-    assert!(!super::wizard::disabled(&h.get_by_label("Continue to Azure")));
+    assert!(!super::wizard::disabled(
+        &h.get_by_label("Continue to Azure")
+    ));
 }
 
 #[test]
@@ -136,13 +138,15 @@ fn profiles_added_and_renamed_in_the_files_show_in_settings_at_once() {
     step_until(&mut h, "the files read", |h| {
         h.query_by_label("Connect prod-admin").is_some()
     });
-    w.home
-        .config(&format!("{PROD_CONFIG}[profile added]\nregion = eu-west-1\n"));
+    w.home.config(&format!(
+        "{PROD_CONFIG}[profile added]\nregion = eu-west-1\n"
+    ));
     step_until(&mut h, "the added profile", |h| {
         h.query_by_label("Connect added").is_some()
     });
-    w.home
-        .config(&format!("{PROD_CONFIG}[profile renamed]\nregion = eu-west-1\n"));
+    w.home.config(&format!(
+        "{PROD_CONFIG}[profile renamed]\nregion = eu-west-1\n"
+    ));
     step_until(&mut h, "the renamed profile", |h| {
         h.query_by_label("Connect renamed").is_some() && h.query_by_label("Connect added").is_none()
     });
@@ -154,7 +158,10 @@ fn recording_terminal(w: &World) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let record = w.stand_ins.path().join("argv");
     let term = w.stand_ins.path().join("x-terminal-emulator");
-    let script = format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", record.display());
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n",
+        record.display()
+    );
     std::fs::write(&term, script).unwrap();
     std::fs::set_permissions(&term, std::fs::Permissions::from_mode(0o755)).unwrap();
     record
@@ -230,7 +237,8 @@ fn the_sdk_renewing_the_sign_in_during_escher_s_check_checks_nothing_again() {
         .sso_assignment("refresh-1-renewed", "123456789012", "ReadOnly", "ASIASSO");
     // Minutes from its end, with a refresh token: the check's SDK renews
     // it and rewrites the cache file, which the watch sees.
-    w.home.sso_token_refreshable("corp", "tok-old", "refresh-1", 120);
+    w.home
+        .sso_token_refreshable("corp", "tok-old", "refresh-1", 120);
     let mut h = harness(w.app());
     to_connect_aws(&mut h);
     type_name(&mut h, "sso");
@@ -239,7 +247,9 @@ fn the_sdk_renewing_the_sign_in_during_escher_s_check_checks_nothing_again() {
     assert_eq!(w.aws.oidc_calls(), 1, "the SDK renewed the sign-in");
     // A later change, taken in after the renewal's: by then an automatic
     // check for the renewal would have started.
-    w.home.config(&format!("{SSO_CONFIG}[profile later]\nregion = eu-west-1\n"));
+    w.home.config(&format!(
+        "{SSO_CONFIG}[profile later]\nregion = eu-west-1\n"
+    ));
     step_until(&mut h, "the later change read", |h| {
         h.state().wizard.in_files("later").is_some()
     });

@@ -29,9 +29,9 @@ impl EscherApp {
             self.rediscover = true;
         }
         let (wizard, bg) = (&self.wizard, &self.background);
-        let due = self.auto.due(&|n| wizard.auto_check(n).is_some(), &|n| {
-            bg.is_checking(n)
-        });
+        let due = self
+            .auto
+            .due(&|n| wizard.auto_check(n).is_some(), &|n| bg.is_checking(n));
         if due.is_empty() {
             return;
         }
