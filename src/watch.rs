@@ -321,9 +321,9 @@ impl FileWatch {
                 Signal::Failed => failed = true,
             }
         }
-        if failed && !self.polling {
-            self.open(true);
-        } else if changed && !self.refresh() && !self.polling {
+        // An error from notify, or a folder that cannot be watched: poll.
+        let broken = failed || (changed && !self.refresh());
+        if broken && !self.polling {
             self.open(true);
         }
         changed || failed
