@@ -151,7 +151,14 @@ fn is_token_file(cache: &Path, path: &Path) -> bool {
 fn real_path(path: &Path) -> Option<PathBuf> {
     let existing = path.ancestors().find(|a| a.exists())?;
     let rest = path.strip_prefix(existing).ok()?;
-    Some(std::fs::canonicalize(existing).ok()?.join(rest))
+    let real = std::fs::canonicalize(existing).ok()?;
+    // Joining an empty rest would add a trailing slash, which stat refuses
+    // for a file.
+    Some(if rest.as_os_str().is_empty() {
+        real
+    } else {
+        real.join(rest)
+    })
 }
 
 fn absolute(path: &Path) -> PathBuf {
