@@ -67,6 +67,8 @@ pub struct Background {
     pub aws_env: AwsEnv,
     pub launch_env: LaunchEnv,
     pub timeout: Duration,
+    /// How the AWS files are watched (tests ask for polling).
+    pub watch_mode: crate::watch::Mode,
     /// The environment `az` runs in; tests hand in their stand-in's.
     pub azure_env: AzEnv,
     pub azure_limits: Limits,
@@ -89,6 +91,7 @@ impl Background {
             aws_env,
             launch_env,
             timeout: DEFAULT_TIMEOUT,
+            watch_mode: crate::watch::Mode::Auto,
             azure_env: AzEnv::from_process(),
             azure_limits: Limits::default(),
             azure_discovering: false,

@@ -3,6 +3,7 @@
 //! library; everything that needs no window lives outside `ui`.
 
 pub mod atomic_file;
+pub mod auto_recheck;
 pub mod aws;
 pub mod aws_cli;
 pub mod azure;
@@ -17,6 +18,7 @@ pub mod shell;
 pub mod terminal;
 pub mod time_words;
 pub mod ui;
+pub mod watch;
 pub mod wizard;
 
 /// The Linux application id: the Wayland app id and X11 window class, and

@@ -7,10 +7,12 @@ use crate::aws::profiles::{Discovery, Kind, ProfileInfo};
 use crate::commands::{self, CommandStep, Method};
 use crate::settings::{Appearance, SavedProfile, SavedStep, Settings};
 use crate::terminal::TerminalRequest;
+pub use auto::AutoCheck;
 use lookup::Lookup;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
+mod auto;
 pub mod azure;
 mod lookup;
 pub mod permissions;

@@ -22,3 +22,5 @@ mod settings;
 mod sso_populate;
 #[path = "engine/terminal.rs"]
 mod terminal;
+#[path = "engine/watch.rs"]
+mod watch;

@@ -3,6 +3,8 @@
 
 mod common;
 
+#[path = "ui/auto_recheck.rs"]
+mod auto_recheck;
 #[path = "ui/aws_cli.rs"]
 mod aws_cli;
 #[path = "ui/azure.rs"]

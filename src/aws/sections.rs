@@ -149,16 +149,7 @@ impl ProfileSources {
     /// The sections a check of the `profiles` needs, as file contents for
     /// the loader; `None` when the files cannot be sliced (not UTF-8).
     pub fn sections_for(&self, profiles: &HashSet<&str>) -> Option<EnvConfigFiles> {
-        let index = self.index.get_or_init(|| {
-            [
-                (&self.config, EnvConfigFileKind::Config),
-                (&self.credentials, EnvConfigFileKind::Credentials),
-            ]
-            .map(|(file, kind)| {
-                let text = std::str::from_utf8(&file.as_ref()?.bytes).ok()?;
-                Some(FileSections::of(text, kind))
-            })
-        });
+        let index = self.index();
         let mut b = EnvConfigFiles::builder()
             .include_default_config_file(false)
             .include_default_credentials_file(false);
@@ -176,6 +167,42 @@ impl ProfileSources {
             any = true;
         }
         any.then(|| b.build())
+    }
+}
+
+impl ProfileSources {
+    fn index(&self) -> &[Option<FileSections>; 2] {
+        self.index.get_or_init(|| {
+            [
+                (&self.config, EnvConfigFileKind::Config),
+                (&self.credentials, EnvConfigFileKind::Credentials),
+            ]
+            .map(|(file, kind)| {
+                let text = std::str::from_utf8(&file.as_ref()?.bytes).ok()?;
+                Some(FileSections::of(text, kind))
+            })
+        })
+    }
+
+    /// The profile's own sections in both files, verbatim: what tells
+    /// whether editing the files changed this profile (see `auto_recheck`).
+    pub fn own_sections(&self, name: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        for (file, sections) in [&self.config, &self.credentials]
+            .into_iter()
+            .zip(self.index())
+        {
+            let (Some(file), Some(sections)) = (file, sections) else {
+                continue;
+            };
+            let Ok(text) = std::str::from_utf8(&file.bytes) else {
+                continue;
+            };
+            for r in sections.by_profile.get(name).into_iter().flatten() {
+                out.push(&text[r.clone()]);
+            }
+        }
+        out
     }
 }
 

@@ -16,6 +16,8 @@ use egui::{RichText, Ui};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod watching;
+
 const COPIED_FOR: Duration = Duration::from_secs(2);
 
 pub struct EscherApp {
@@ -52,6 +54,11 @@ pub struct EscherApp {
     /// Set by `trace_startup`: when the process started, to report the
     /// first frame drawn (for scripts/perf.sh).
     startup: Option<Instant>,
+    /// The AWS files' folders, watched while a screen shows the files.
+    watch: Option<crate::watch::FileWatch>,
+    auto: crate::auto_recheck::AutoRecheck,
+    /// Renew was clicked in Settings: show there how the terminal opened.
+    renewing: bool,
 }
 
 impl EscherApp {
@@ -73,6 +80,9 @@ impl EscherApp {
             cli_requested: false,
             startup: None,
             sso_accounts: None,
+            watch: None,
+            auto: Default::default(),
+            renewing: false,
             background,
             copied: None,
             terminal_note: None,
@@ -97,10 +107,14 @@ impl EscherApp {
         for event in self.background.poll() {
             match event {
                 Event::Checked(report) => {
+                    self.auto.checked(&report.profile);
                     self.wizard.record(*report);
                     self.rediscover = true;
                 }
                 Event::Discovered { started, discovery } => {
+                    let bg = &self.background;
+                    self.auto
+                        .discovered(started, &discovery, &|n| bg.is_checking(n));
                     self.wizard.set_discovery(started, discovery)
                 }
                 Event::AwsCli(status) => self.wizard.aws_cli = Some(status),
@@ -223,6 +237,7 @@ impl EscherApp {
             self.cli_requested = true;
             self.background.detect_aws_cli(Self::wake(ui));
         }
+        self.follow_files(ui, needs_files);
         if self.rediscover && needs_files {
             self.rediscover = false;
             self.background.discover(Self::wake(ui));
@@ -373,6 +388,7 @@ impl EscherApp {
     }
 
     fn profiles_pane(&mut self, ui: &mut Ui) {
+        self.renew_note(ui);
         let bg = &self.background;
         let azure_busy = bg.is_azure_discovering() || bg.is_azure_verifying();
         let checking = |name: &str| bg.is_checking(name);
@@ -394,6 +410,7 @@ impl EscherApp {
                 self.background.check_batch(names, Self::wake(ui));
             }
             Some(profiles::Action::Remove(name)) => self.wizard.remove(&name),
+            Some(profiles::Action::Renew(name)) => self.renew(ui, &name),
             Some(profiles::Action::AddAws) => self.wizard.add_from_profiles(),
             Some(profiles::Action::AddAzure) => self.wizard.add_azure_from_profiles(),
             Some(profiles::Action::Azure(azure_profiles::Action::Toggle { id, on })) => {

@@ -11,6 +11,7 @@ mod needs;
 mod permissions;
 mod profiles;
 mod rail;
+mod sign_in;
 mod sso_accounts;
 mod troubleshooting;
 mod welcome;

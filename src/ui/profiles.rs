@@ -9,7 +9,7 @@ use super::widgets::{
     screen_title, section_heading, segmented, status_line, toggle,
 };
 use crate::settings::{Appearance, SavedProfile};
-use crate::time_words::{ago, describe_expiry};
+use crate::time_words::ago;
 use crate::wizard::Wizard;
 use egui::{RichText, Ui};
 use std::time::SystemTime;
@@ -22,6 +22,8 @@ pub enum Action {
     Recheck(String),
     RecheckAll,
     Remove(String),
+    /// Sign in again: `aws sso login --profile NAME` in a terminal.
+    Renew(String),
     Connect(String),
     AddAws,
     AddAzure,
@@ -201,7 +203,7 @@ fn header(ui: &mut Ui, wizard: &Wizard, azure_busy: bool) -> Option<Action> {
     });
     paragraph(
         ui,
-        "Switch on the profiles you want Escher to use right now. Removing a profile removes it from Escher only; your AWS files are never changed.",
+        "Switch on the profiles you want Escher to use right now. Removing a profile removes it from Escher only; it stays in your AWS files.",
     );
     ui.add_space(space::S);
     ui.horizontal(|ui| {
@@ -329,13 +331,8 @@ fn connected_row(
                 (ui.available_width() - measure::ROW_BUTTONS).max(measure::STATUS_MIN);
             ui.vertical(|ui| {
                 ui.set_width(status_width);
-                status(ui, wizard, p, now);
-                let failing = wizard.report_for(&p.name).is_some_and(|r| !r.passed());
-                if p.identity.is_some() && !failing {
-                    let view = super::permissions::View::of(wizard, &p.name);
-                    if let Some(a) = super::permissions::show(ui, view) {
-                        action = Some(Action::Permissions(a));
-                    }
+                if status(ui, wizard, p, now) {
+                    action = Some(Action::Renew(p.name.clone()));
                 }
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -345,11 +342,6 @@ fn connected_row(
                     .clicked()
                 {
                     action = Some(Action::Remove(p.name.clone()));
-                }
-                let sso = p.kind.is_some_and(|k| k.is_sso());
-                let more = format!("Add more accounts from the sign-in of {}", p.name);
-                if sso && button_named(ui, true, "Add accounts", &more).clicked() {
-                    action = Some(Action::AddAccounts(p.name.clone()));
                 }
                 let busy = checking(&p.name);
                 let again = icons::ICON_REFRESH;
@@ -369,12 +361,27 @@ fn connected_row(
                 }
             });
         });
+        // What this sign-in can do, across the row's whole width.
+        let failing = wizard.report_for(&p.name).is_some_and(|r| !r.passed());
+        if p.identity.is_some() && !failing {
+            let view = super::permissions::View::of(wizard, &p.name);
+            if let Some(a) = super::permissions::show(ui, view) {
+                action = Some(Action::Permissions(a));
+            }
+        }
+        let more = format!("Add more accounts from the sign-in of {}", p.name);
+        if p.kind.is_some_and(|k| k.is_sso())
+            && button_named(ui, true, "Add accounts", &more).clicked()
+        {
+            action = Some(Action::AddAccounts(p.name.clone()));
+        }
     });
     action
 }
 
 /// What is known of a connected profile: missing, failing, or verified.
-fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) {
+/// Returns whether Renew was clicked.
+fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) -> bool {
     if wizard.is_missing_from_files(&p.name) {
         let missing = "Missing from your AWS files";
         status_line(ui, Tone::Danger, missing, Some(missing));
@@ -402,12 +409,10 @@ fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) {
         );
         ui.add(egui::Label::new(RichText::new(&id.arn).monospace().small()).selectable(true));
     }
-    if let Some(at) = wizard
+    wizard
         .in_files(&p.name)
         .and_then(|i| i.sso_token_expires_at)
-    {
-        caption(ui, &format!("SSO sign-in {}", describe_expiry(at, now)));
-    }
+        .is_some_and(|at| super::sign_in::sso_sign_in(ui, &p.name, at, now))
 }
 
 /// A profile in the files, not connected: Connect checks it, and a failed
