@@ -294,6 +294,18 @@ pub fn fact_table(ui: &mut Ui, id: &str, rows: &[(&str, &str)]) {
 
 /// A command in a monospace well that can be selected with the mouse.
 pub fn code(ui: &mut Ui, text: &str, enabled: bool) {
+    code_well(ui, text, enabled, false);
+}
+
+/// The same, as wide as the space it is in.
+pub fn code_block(ui: &mut Ui, text: &str, enabled: bool) {
+    ui.scope(|ui| {
+        ui.set_width(ui.available_width());
+        code_well(ui, text, enabled, true);
+    });
+}
+
+fn code_well(ui: &mut Ui, text: &str, enabled: bool, wide: bool) {
     let p = Palette::of_ui(ui);
     let color = if enabled { p.strong } else { p.muted };
     egui::Frame::new()
@@ -302,34 +314,15 @@ pub fn code(ui: &mut Ui, text: &str, enabled: bool) {
         .inner_margin(egui::Margin::symmetric(10, 6))
         .corner_radius(radius::SMALL)
         .show(ui, |ui| {
+            if wide {
+                ui.set_width(ui.available_width());
+            }
             ui.add(
                 egui::Label::new(RichText::new(text).monospace().color(color))
                     .selectable(true)
                     .wrap(),
             );
         });
-}
-
-/// The same, as wide as the space it is in.
-pub fn code_block(ui: &mut Ui, text: &str, enabled: bool) {
-    ui.scope(|ui| {
-        ui.set_width(ui.available_width());
-        let p = Palette::of_ui(ui);
-        let color = if enabled { p.strong } else { p.muted };
-        egui::Frame::new()
-            .fill(p.sunken)
-            .stroke(egui::Stroke::new(1.0, look::mix(p.sunken, p.border, 0.6)))
-            .inner_margin(egui::Margin::symmetric(10, 6))
-            .corner_radius(radius::SMALL)
-            .show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.add(
-                    egui::Label::new(RichText::new(text).monospace().color(color))
-                        .selectable(true)
-                        .wrap(),
-                );
-            });
-    });
 }
 
 pub fn success_color(ui: &Ui) -> Color32 {
