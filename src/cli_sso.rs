@@ -9,7 +9,7 @@ use crate::aws::sso_populate::list::{ListError, Pace, list};
 use crate::aws::sso_populate::naming::{DEFAULT_TEMPLATE, Proposed, Template, propose};
 use crate::aws::sso_populate::render::region_problem;
 use crate::aws::sso_populate::{
-    Row, SignIn, append, remove, rows, sign_in_of, taken_names, to_add, write,
+    Row, SignIn, append, printable, remove, rows, sign_in_of, taken_names, to_add, write,
 };
 use serde_json::{Value, json};
 use std::process::ExitCode;
@@ -19,14 +19,6 @@ type Outcome = (String, Vec<String>, ExitCode);
 
 fn fail(lines: Vec<String>, code: u8) -> Outcome {
     (String::new(), lines, ExitCode::from(code))
-}
-
-/// Text from the portal as a terminal may show it: control characters
-/// (line breaks, escape sequences) become `�`.
-pub fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
 }
 
 struct Listed {

@@ -5,7 +5,7 @@
 
 use super::look::{measure, space};
 use super::widgets::{button_named, caption, code, outcome_note};
-use crate::cli_sso::printable;
+use crate::aws::sso_populate::printable;
 use crate::wizard::sso_accounts::{Busy, Flow, ListFailure};
 use egui::{RichText, Ui};
 

@@ -155,3 +155,11 @@ pub fn to_add(
         })
         .collect()
 }
+
+/// Text from the portal as a terminal or the window may show it: control
+/// characters (line breaks, escape sequences) become `�`.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
