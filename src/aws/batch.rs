@@ -1,12 +1,15 @@
 //! Checking many profiles: the one path the window and `escher check`
 //! share. The files are read once per batch (off the async workers), then
-//! the profiles are checked concurrently, a bounded number at a time; every
-//! name asked gets exactly one report, even when its check panics.
+//! the profiles are checked concurrently, a bounded number at a time, and
+//! access-key profiles alike but for their keys share one STS client (see
+//! `sts_clients`); every name asked gets exactly one report, even when its
+//! check panics.
 
 use super::check::{CheckReport, Connections, check_name, failed_report};
 use super::diagnose::Failure;
 use super::env::AwsEnv;
 use super::profiles::{Discovery, discover};
+use super::sts_clients::StsClients;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,13 +45,15 @@ pub async fn check_all(
             return;
         }
     };
+    let clients = Arc::new(StsClients::default());
     run_each(
         names,
         PARALLEL_CHECKS,
         timeout,
         move |name| {
             let (env, discovery, conns) = (env.clone(), discovery.clone(), conns.clone());
-            async move { check_name(&name, &env, timeout, &discovery, &conns).await }
+            let clients = clients.clone();
+            async move { check_name(&name, &env, timeout, &discovery, &conns, &clients).await }
         },
         on_report,
     )
@@ -86,7 +91,9 @@ pub async fn run_each<F, Fut>(
     loop {
         while tasks.len() < limit.max(1) {
             let Some((i, name)) = queue.next() else { break };
-            let id = tasks.spawn(check(name)).id();
+            // A check's future is about 13 KB; boxed, the task moves a
+            // pointer through its stages instead of copying it each time.
+            let id = tasks.spawn(Box::pin(check(name))).id();
             which.insert(id, i);
         }
         let Some(done) = tasks.join_next_with_id().await else {

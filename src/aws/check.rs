@@ -11,6 +11,7 @@ use super::env::AwsEnv;
 use super::profiles::{self, Discovery, Kind};
 use super::sso_cache::{self, TokenStatus};
 use super::sso_portal;
+use super::sts_clients::{self, StsClients};
 use crate::aws::profile_name::ProfileName;
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
@@ -172,7 +173,8 @@ impl HttpClient for NoWarmUp {
 /// file reading included, is bounded by `timeout`.
 pub async fn check_profile(name: &ProfileName, env: &AwsEnv, timeout: Duration) -> CheckReport {
     let discovery = profiles::discover(env);
-    check_with(name, env, timeout, &discovery, &Connections::default()).await
+    let (conns, clients) = (Connections::default(), StsClients::default());
+    check_with(name, env, timeout, &discovery, &conns, &clients).await
 }
 
 /// A check of a name that may not be one: an invalid name is its own
@@ -183,9 +185,10 @@ pub async fn check_name(
     timeout: Duration,
     discovery: &Discovery,
     conns: &Connections,
+    clients: &StsClients,
 ) -> CheckReport {
     match ProfileName::parse(name) {
-        Ok(n) => check_with(&n, env, timeout, discovery, conns).await,
+        Ok(n) => check_with(&n, env, timeout, discovery, conns, clients).await,
         Err(e) => failed_report(
             name,
             discovery.get(name).map(|p| p.kind),
@@ -217,14 +220,15 @@ pub fn failed_report(
     }
 }
 
-/// The same check with the files already read and connections shared, for
-/// callers that check many profiles.
+/// The same check with the files already read and connections and
+/// clients shared, for callers that check many profiles.
 pub async fn check_with(
     name: &ProfileName,
     env: &AwsEnv,
     timeout: Duration,
     discovery: &Discovery,
     conns: &Connections,
+    clients: &StsClients,
 ) -> CheckReport {
     let started = Instant::now();
     let info = discovery.get(name.as_str());
@@ -237,7 +241,7 @@ pub async fn check_with(
     let outcome = match preflight(name, env, discovery, conns) {
         Err(failure) => Outcome::Failed(diagnose::diagnose(&subject, &failure)),
         Ok(http) => {
-            let call = call_sts(name, env, timeout, discovery, http.clone());
+            let call = call_sts(name, env, timeout, discovery, http.clone(), clients);
             match tokio::time::timeout(timeout + Duration::from_secs(1), call).await {
                 Ok(Ok(identity)) => Outcome::Passed(identity),
                 Ok(Err(failure)) => {
@@ -349,23 +353,45 @@ async fn call_sts(
     timeout: Duration,
     discovery: &Discovery,
     http: SharedHttpClient,
+    clients: &StsClients,
 ) -> Result<Identity, SdkFailure> {
-    let sdk = load_sdk_config(name, env, timeout, discovery, http).await;
-    let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
-    if sdk.region().is_none() {
-        conf = conf.region(aws_sdk_sts::config::Region::new(FALLBACK_REGION));
-    }
-    let client = aws_sdk_sts::Client::from_conf(conf.build());
-    let out = client
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(sdk_failure)?;
+    let (files, keys) = own_inputs(name, discovery).await;
+    let call = match keys {
+        Some(keys) => {
+            let key = sts_clients::settings_key(
+                name.as_str(),
+                &discovery.sources.own_sections(name.as_str()),
+            );
+            let first = keys.clone();
+            let build = || async move {
+                sts_client(&load_with(name, env, timeout, files, Some(first), http).await)
+            };
+            let own = aws_sdk_sts::Config::builder().credentials_provider(keys);
+            let client = clients.get_or_build(key, build).await;
+            client
+                .get_caller_identity()
+                .customize()
+                .config_override(own)
+        }
+        None => {
+            let sdk = load_with(name, env, timeout, files, None, http).await;
+            sts_client(&sdk).get_caller_identity().customize()
+        }
+    };
+    let out = call.send().await.map_err(sdk_failure)?;
     Ok(Identity {
         account: out.account.unwrap_or_default(),
         arn: out.arn.unwrap_or_default(),
         user_id: out.user_id.unwrap_or_default(),
     })
+}
+
+fn sts_client(sdk: &aws_types::SdkConfig) -> aws_sdk_sts::Client {
+    let mut conf = aws_sdk_sts::config::Builder::from(sdk);
+    if sdk.region().is_none() {
+        conf = conf.region(aws_sdk_sts::config::Region::new(FALLBACK_REGION));
+    }
+    aws_sdk_sts::Client::from_conf(conf.build())
 }
 
 /// What the SDK resolves for this profile (credentials, region, endpoints,
@@ -378,6 +404,37 @@ pub async fn load_sdk_config(
     discovery: &Discovery,
     http: SharedHttpClient,
 ) -> aws_types::SdkConfig {
+    let (files, keys) = own_inputs(name, discovery).await;
+    load_with(name, env, timeout, files, keys, http).await
+}
+
+/// The profile's own sections and, for an access-key profile, its keys.
+async fn own_inputs(
+    name: &ProfileName,
+    discovery: &Discovery,
+) -> (
+    Option<aws_runtime::env_config::file::EnvConfigFiles>,
+    Option<aws_credential_types::Credentials>,
+) {
+    let files = own_sections(name, discovery);
+    let keys = match &files {
+        Some(f) => super::static_keys::of(name.as_str(), f).await,
+        None => None,
+    };
+    (files, keys)
+}
+
+/// The loader with the profile's own sections (`None`: the whole files)
+/// and, for an access-key profile, its keys as its profile provider reads
+/// them.
+async fn load_with(
+    name: &ProfileName,
+    env: &AwsEnv,
+    timeout: Duration,
+    files: Option<aws_runtime::env_config::file::EnvConfigFiles>,
+    keys: Option<aws_credential_types::Credentials>,
+    http: SharedHttpClient,
+) -> aws_types::SdkConfig {
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(timeout)
         .operation_attempt_timeout(timeout)
@@ -388,10 +445,10 @@ pub async fn load_sdk_config(
         .profile_name(name.as_str())
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(2));
-    if let Some(files) = own_sections(name, discovery) {
-        if let Some(keys) = super::static_keys::of(name.as_str(), &files).await {
-            loader = loader.credentials_provider(keys);
-        }
+    if let Some(keys) = keys {
+        loader = loader.credentials_provider(keys);
+    }
+    if let Some(files) = files {
         loader = loader.profile_files(files);
     }
     loader.http_client(http).load().await

@@ -14,4 +14,5 @@ pub mod sso_cache;
 pub mod sso_populate;
 pub mod sso_portal;
 pub mod static_keys;
+pub mod sts_clients;
 pub mod troubleshooting;

@@ -95,6 +95,8 @@ struct State {
     oidc_calls: usize,
     /// The region each GetCallerIdentity was signed for.
     signed_regions: Vec<String>,
+    /// Each GetCallerIdentity as asked: see [`FakeAws::sts_requests`].
+    sts_requests: Vec<String>,
     /// Check permissions' services (`services`): the actions each access
     /// key may call (IAM wildcards), and every action asked, in order.
     policies: HashMap<String, Vec<String>>,
@@ -295,6 +297,13 @@ impl FakeAws {
         self.state.lock().unwrap().signed_regions.clone()
     }
 
+    /// Each GetCallerIdentity as asked, one line each: the access key, the
+    /// path, the Host, the scope and headers it was signed for, its session
+    /// token, the user agent's `app/` part and the body.
+    pub fn sts_requests(&self) -> Vec<String> {
+        self.state.lock().unwrap().sts_requests.clone()
+    }
+
     /// The actions `access_key` may call, as a policy's `Action` list.
     pub fn policy(&self, access_key: &str, actions: &[&str]) -> &Self {
         self.state.lock().unwrap().policies.insert(
@@ -492,11 +501,34 @@ fn sts(req: &Request, state: &Mutex<State>) -> Option<(u16, &'static str, String
         )),
         StsMode::Normal => {
             if let Some(auth) = sigv4::authorization(&req.headers) {
+                let seen = seen_request(req, &auth);
+                s.sts_requests.push(seen);
                 s.signed_regions.push(auth.region);
             }
             Some(judge(req, &s))
         }
     }
+}
+
+fn seen_request(req: &Request, auth: &sigv4::Authorization) -> String {
+    let header = |name: &str| req.headers.get(name).map(String::as_str).unwrap_or("-");
+    let app: Vec<&str> = header("user-agent")
+        .split(' ')
+        .filter(|t| t.starts_with("app/"))
+        .collect();
+    format!(
+        "{} {} {} host={} scope={}/{} signed={} token={} app={} body={}",
+        auth.access_key,
+        req.method,
+        req.path,
+        header("host"),
+        auth.region,
+        auth.service,
+        auth.signed_headers.join(";"),
+        header("x-amz-security-token"),
+        app.join(","),
+        req.body
+    )
 }
 
 /// GetCallerIdentity as STS answers it, in STS's order of checks.

@@ -678,3 +678,98 @@ fn the_request_is_signed_for_the_profiles_own_region() {
     // A profile that names none gets the CLI's global endpoint region.
     assert_eq!(aws.signed_regions(), ["eu-west-1", "us-east-1"]);
 }
+
+/// Access-key profiles whose settings match but for their keys share one
+/// STS client in a batch (src/aws/sts_clients.rs): each request must still
+/// go where, signed for what and with which credentials the SDK itself
+/// would send it for that profile, read from the files on its own.
+#[test]
+fn a_batch_asks_sts_exactly_as_the_sdk_does_for_each_profile_on_its_own() {
+    let (a, b) = (FakeAws::start(), FakeAws::start());
+    for aws in [&a, &b] {
+        for i in 1..=9 {
+            let id = FakeIdentity::user("111122223333", &format!("u{i}"));
+            if i == 3 {
+                aws.session("AKIA3", "s3", "tok3", id);
+            } else {
+                aws.user(&format!("AKIA{i}"), &format!("s{i}"), id);
+            }
+        }
+    }
+    let (ua, ub) = (&a.url, &b.url);
+    let home = Home::new();
+    home.config(&format!(
+        "[profile k1]\nregion = us-west-2\nendpoint_url = {ua}\n\
+         [profile k2]\nregion = eu-west-1\nendpoint_url = {ua}\n\
+         [profile k3]\nregion = eu-west-1\nendpoint_url = {ua}\n\
+         [profile k4]\nregion = eu-west-1\nendpoint_url = {ub}\n\
+         [profile k5]\nregion = eu-west-1\nservices = via-b\n\
+         [profile k6]\nregion = eu-west-1\nendpoint_url = {ua}\nsdk_ua_app_id = escher-test\n\
+         [profile k7]\nendpoint_url = {ua}\n\
+         [profile k8]\nregion = eu-west-1\nendpoint_url = {ua}\nuse_fips_endpoint = true\n\
+         [profile k9]\nregion = eu-west-1\nendpoint_url = {ua}\naws_account_id = 111122223333\n\
+         [services via-b]\nsts =\n  endpoint_url = {ub}\n"
+    ));
+    let mut creds = String::new();
+    for i in 1..=9 {
+        creds.push_str(&format!(
+            "[k{i}]\naws_access_key_id = AKIA{i}\naws_secret_access_key = s{i}\n"
+        ));
+        if i == 3 {
+            creds.push_str("aws_session_token = tok3\n");
+        }
+    }
+    home.credentials(&creds);
+    // Every endpoint comes from the files: none from the environment.
+    let env = escher::aws::env::AwsEnv::from_vars([("HOME", home.path().display().to_string())]);
+    let names: Vec<String> = (1..=9).map(|i| format!("k{i}")).collect();
+    let seen = |n: &str| -> Vec<String> {
+        let key = format!("AKIA{} ", &n[1..]);
+        [("A", &a), ("B", &b)]
+            .iter()
+            .flat_map(|(which, aws)| {
+                aws.sts_requests()
+                    .into_iter()
+                    .filter(|r| r.starts_with(&key))
+                    .map(move |r| format!("{which}: {r}"))
+            })
+            .collect()
+    };
+
+    let reports = rt().block_on(escher::aws::batch::check_in_order(
+        names.clone(),
+        env.clone(),
+        T,
+        None,
+    ));
+    let batch: Vec<(bool, Vec<String>)> = reports
+        .iter()
+        .zip(&names)
+        .map(|(r, n)| (r.passed(), seen(n)))
+        .collect();
+
+    let sdk_env = env.sdk_env();
+    for (n, (passed, asked)) in names.iter().zip(&batch) {
+        let before = (a.sts_requests().len(), b.sts_requests().len());
+        let out = rt().block_on(async {
+            let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .env(sdk_env.clone())
+                .profile_name(n)
+                .load()
+                .await;
+            let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
+            if sdk.region().is_none() {
+                conf = conf.region(aws_sdk_sts::config::Region::new("us-east-1"));
+            }
+            let client = aws_sdk_sts::Client::from_conf(conf.build());
+            client.get_caller_identity().send().await
+        });
+        let after = (a.sts_requests().len(), b.sts_requests().len());
+        let own: Vec<String> = seen(n).into_iter().skip(asked.len()).collect();
+        assert_eq!(out.is_ok(), *passed, "{n}: {out:?}");
+        assert_eq!(&own, asked, "{n} (requests {before:?} → {after:?})");
+    }
+    // The profiles that passed asked something, and not all of one place.
+    assert!(batch.iter().filter(|(p, _)| *p).count() >= 7, "{batch:?}");
+    assert!(!batch[7].0, "FIPS with a custom endpoint fails both ways");
+}
