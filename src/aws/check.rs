@@ -272,7 +272,7 @@ pub async fn check_with(
         profile: name.to_string(),
         kind,
         outcome,
-        warnings: warnings(name, env),
+        warnings: warnings(name, env, discovery),
         elapsed: started.elapsed(),
         finished_at: SystemTime::now(),
     }
@@ -328,21 +328,17 @@ pub fn preflight(
     Ok(conns.trusting(&bundle))
 }
 
-fn warnings(name: &ProfileName, env: &AwsEnv) -> Vec<Diagnosis> {
+fn warnings(name: &ProfileName, env: &AwsEnv, discovery: &Discovery) -> Vec<Diagnosis> {
     let mut out = Vec::new();
     let vars = env.overriding_vars();
     if !vars.is_empty() {
         out.push(diagnose::env_override_warning(&vars, name.as_str()));
     }
-    #[cfg(unix)]
-    if let Some(path) = env.credentials_file() {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(&path) {
-            let mode = meta.permissions().mode();
-            if mode & 0o077 != 0 {
-                out.push(diagnose::permissions_warning(&path, mode));
-            }
-        }
+    let credentials = discovery.sources.credentials.as_ref();
+    if let Some((path, mode)) = credentials.and_then(|f| Some((&f.path, f.mode?)))
+        && mode & 0o077 != 0
+    {
+        out.push(diagnose::permissions_warning(path, mode));
     }
     out
 }

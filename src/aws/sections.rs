@@ -22,6 +22,9 @@ use std::sync::OnceLock;
 pub struct SourceFile {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
+    /// Its permission bits as read (Unix), for the warning about a
+    /// credentials file others can read: one look per reading, not per check.
+    pub mode: Option<u32>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -94,8 +97,8 @@ impl ProfileSources {
         let mut sources = ProfileSources::default();
         let mut read = |path: Option<PathBuf>| {
             let path = path?;
-            match std::fs::read(&path) {
-                Ok(bytes) => Some(SourceFile { path, bytes }),
+            match read_file(&path) {
+                Ok((bytes, mode)) => Some(SourceFile { path, bytes, mode }),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => {
                     sources.unreadable.push(FileProblem {
@@ -168,6 +171,23 @@ impl ProfileSources {
         }
         any.then(|| b.build())
     }
+}
+
+/// A file's bytes and its permission bits, from one open.
+fn read_file(path: &std::path::Path) -> std::io::Result<(Vec<u8>, Option<u32>)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)?;
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        Some(meta.permissions().mode())
+    };
+    #[cfg(not(unix))]
+    let mode = None;
+    Ok((bytes, mode))
 }
 
 impl ProfileSources {
@@ -273,10 +293,12 @@ mod tests {
             config: Some(SourceFile {
                 path: "/h/.aws/config".into(),
                 bytes: CONFIG.into(),
+                mode: None,
             }),
             credentials: Some(SourceFile {
                 path: "/h/.aws/credentials".into(),
                 bytes: CREDENTIALS.into(),
+                mode: None,
             }),
             unreadable: Vec::new(),
             index: OnceLock::new(),
