@@ -33,6 +33,24 @@ fn load_settings() -> Settings {
 }
 
 /// `escher profiles [--json]`.
+/// One profile of `escher profiles --json`, serialised as it is (no
+/// `Value` tree built for 1,000 rows first); keys in alphabetical order, as
+/// they have always been printed.
+#[derive(serde::Serialize)]
+struct ProfileRow<'a> {
+    connected: bool,
+    enabled: bool,
+    kind: &'a str,
+    name: &'a str,
+    problem: Option<&'a str>,
+    region: Option<&'a str>,
+    sso_account_id: Option<&'a str>,
+    sso_role_name: Option<&'a str>,
+    sso_session: Option<&'a str>,
+    sso_start_url: Option<&'a str>,
+    sso_token_expires_at: Option<String>,
+}
+
 pub fn profiles(
     json_out: bool,
     env: &AwsEnv,
@@ -51,26 +69,25 @@ pub fn profiles(
     };
     let saved = |name: &str| settings.profiles.iter().find(|p| p.name == name);
     let out = if json_out {
-        let rows: Vec<Value> = d
+        let rows: Vec<ProfileRow> = d
             .profiles
             .iter()
-            .map(|p| {
-                json!({
-                    "name": p.name,
-                    "kind": p.kind.id(),
-                    "region": p.region,
-                    "sso_session": p.sso_session,
-                    "sso_start_url": p.sso_start_url,
-                    "sso_account_id": p.sso_account_id,
-                    "sso_role_name": p.sso_role_name,
-                    "sso_token_expires_at": p.sso_token_expires_at.and_then(rfc3339),
-                    "connected": saved(&p.name).is_some(),
-                    "enabled": saved(&p.name).is_some_and(|s| s.enabled),
-                    "problem": p.problem,
-                })
+            .map(|p| ProfileRow {
+                connected: saved(&p.name).is_some(),
+                enabled: saved(&p.name).is_some_and(|s| s.enabled),
+                kind: p.kind.id(),
+                name: &p.name,
+                problem: p.problem.as_deref(),
+                region: p.region.as_deref(),
+                sso_account_id: p.sso_account_id.as_deref(),
+                sso_role_name: p.sso_role_name.as_deref(),
+                sso_session: p.sso_session.as_deref(),
+                sso_start_url: p.sso_start_url.as_deref(),
+                sso_token_expires_at: p.sso_token_expires_at.and_then(rfc3339),
             })
             .collect();
-        format!("{}\n", Value::Array(rows))
+        let text = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".to_owned());
+        format!("{text}\n")
     } else {
         let mut rows = vec![
             ["PROFILE", "KIND", "REGION", "ESCHER", "NOTE"]

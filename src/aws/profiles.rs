@@ -276,7 +276,7 @@ pub fn classify(set: &ProfileSet, p: &Profile) -> ProfileInfo {
 }
 
 fn kind_of(set: &ProfileSet, p: &Profile, info: &mut ProfileInfo) -> (Kind, Option<String>) {
-    let has = |k: &str| get(p, k).is_some();
+    let has = |k: &str| p.get(k).is_some_and(|v| !v.is_empty());
     if has("role_arn") && !has("web_identity_token_file") {
         return assume_role(set, p);
     }
