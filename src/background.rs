@@ -42,7 +42,7 @@ pub enum Event {
     /// one may finish first).
     Discovered {
         started: std::time::Instant,
-        discovery: crate::aws::profiles::Discovery,
+        discovery: Box<crate::aws::profiles::Discovery>,
     },
     AwsCli(crate::aws_cli::CliStatus),
     /// Where the policy was saved (None: the user cancelled), or why not.
@@ -149,7 +149,7 @@ impl Background {
         let env = self.aws_env.clone();
         let started = std::time::Instant::now();
         self.runtime.spawn_blocking(move || {
-            let discovery = crate::aws::profiles::discover(&env);
+            let discovery = Box::new(crate::aws::profiles::discover(&env));
             let _ = tx.send(Event::Discovered { started, discovery });
             wake();
         });

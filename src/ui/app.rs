@@ -115,7 +115,7 @@ impl EscherApp {
                     let bg = &self.background;
                     self.auto
                         .discovered(started, &discovery, &|n| bg.is_checking(n));
-                    self.wizard.set_discovery(started, discovery)
+                    self.wizard.set_discovery(started, *discovery)
                 }
                 Event::AwsCli(status) => self.wizard.aws_cli = Some(status),
                 Event::TerminalOpened(Ok(program)) => {
