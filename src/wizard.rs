@@ -52,7 +52,7 @@ pub enum Pane {
 }
 
 /// Shown in the commands when the name field is empty.
-pub const PLACEHOLDER_NAME: &str = "my-sso-profile";
+pub const PLACEHOLDER_NAME: &str = crate::aws::profile_name::PLACEHOLDER;
 
 /// What the files say about the name being typed, before any network call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,9 +242,7 @@ impl Wizard {
     /// commands with the placeholder (shown, not usable).
     pub fn command_steps(&self) -> Vec<CommandStep> {
         let Ok(name) = self.profile_name() else {
-            let placeholder =
-                ProfileName::parse(PLACEHOLDER_NAME).expect("placeholder is a valid name");
-            return commands::steps(self.method, &placeholder);
+            return commands::steps(self.method, &ProfileName::placeholder());
         };
         match self.in_files(name.as_str()).map(|p| p.kind) {
             None => commands::steps(self.method, &name),

@@ -15,6 +15,9 @@ pub const ALLOWED_PUNCTUATION: &str = "_-/.%@:+";
 /// A sanity bound, not an AWS rule: a longer "name" is a paste accident.
 pub const MAX_LEN: usize = 256;
 
+/// The name the wizard's commands show while the name field is empty.
+pub const PLACEHOLDER: &str = "my-sso-profile";
+
 /// A profile name that passed [`ProfileName::parse`]. Only this type is
 /// accepted by the code that builds commands, so an unchecked string cannot
 /// reach a shell.
@@ -91,6 +94,11 @@ fn cli_only(c: char) -> bool {
 }
 
 impl ProfileName {
+    /// [`PLACEHOLDER`], which the tests hold to the same rule as any name.
+    pub fn placeholder() -> Self {
+        ProfileName(PLACEHOLDER.to_owned())
+    }
+
     pub fn parse(input: &str) -> Result<Self, NameError> {
         if input.is_empty() {
             return Err(NameError::Empty);
@@ -126,6 +134,14 @@ impl fmt::Display for ProfileName {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_placeholder_is_a_name_the_sdk_reads() {
+        assert_eq!(
+            ProfileName::parse(PLACEHOLDER),
+            Ok(ProfileName::placeholder())
+        );
+    }
 
     #[test]
     fn accepts_every_name_the_sdk_reads() {

@@ -195,34 +195,24 @@ async fn accounts(
     sign_in: &SignIn,
     pace: &Pace,
 ) -> Result<Vec<(String, String)>, ListError> {
-    let mut out = Vec::new();
-    let mut next: Option<String> = None;
-    loop {
-        let page = patiently(pace, sign_in, || {
-            client
-                .list_accounts()
-                .access_token(token)
-                .max_results(100)
-                .set_next_token(next.clone())
-                .send()
-        })
-        .await?;
+    let ask = |next| {
+        client
+            .list_accounts()
+            .access_token(token)
+            .max_results(100)
+            .set_next_token(next)
+            .send()
+    };
+    every_page(pace, sign_in, ask, |page, out| {
         for a in page.account_list() {
             if let Some(id) = a.account_id() {
-                out.push((
-                    id.to_owned(),
-                    a.account_name().unwrap_or_default().to_owned(),
-                ));
+                let name = a.account_name().unwrap_or_default();
+                out.push((id.to_owned(), name.to_owned()));
             }
         }
-        next = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if next.is_none() {
-            return Ok(out);
-        }
-    }
+        page.next_token().map(str::to_owned)
+    })
+    .await
 }
 
 async fn roles(
@@ -232,28 +222,42 @@ async fn roles(
     sign_in: &SignIn,
     pace: &Pace,
 ) -> Result<Vec<String>, ListError> {
+    let ask = |next| {
+        client
+            .list_account_roles()
+            .access_token(token)
+            .account_id(account)
+            .max_results(100)
+            .set_next_token(next)
+            .send()
+    };
+    every_page(pace, sign_in, ask, |page, out| {
+        let names = page.role_list().iter().filter_map(|r| r.role_name());
+        out.extend(names.map(str::to_owned));
+        page.next_token().map(str::to_owned)
+    })
+    .await
+}
+
+/// Every page of a listing, in order: `ask(token)` asks for the page after
+/// `token` (the first for `None`); `take` keeps a page's items and gives
+/// the next page's token (none, or an empty one, after the last).
+async fn every_page<T, P, E, F, Fut>(
+    pace: &Pace,
+    sign_in: &SignIn,
+    mut ask: F,
+    mut take: impl FnMut(P, &mut Vec<T>) -> Option<String>,
+) -> Result<Vec<T>, ListError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<P, SdkError<E, Response>>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
     let mut out = Vec::new();
     let mut next: Option<String> = None;
     loop {
-        let page = patiently(pace, sign_in, || {
-            client
-                .list_account_roles()
-                .access_token(token)
-                .account_id(account)
-                .max_results(100)
-                .set_next_token(next.clone())
-                .send()
-        })
-        .await?;
-        out.extend(
-            page.role_list()
-                .iter()
-                .filter_map(|r| r.role_name().map(str::to_owned)),
-        );
-        next = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
+        let page = patiently(pace, sign_in, || ask(next.clone())).await?;
+        next = take(page, &mut out).filter(|t| !t.is_empty());
         if next.is_none() {
             return Ok(out);
         }
