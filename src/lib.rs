@@ -18,6 +18,7 @@ pub mod shell;
 pub mod terminal;
 pub mod time_words;
 pub mod ui;
+pub mod url_host;
 pub mod watch;
 pub mod wizard;
 

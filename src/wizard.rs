@@ -531,6 +531,7 @@ mod tests {
                     sso_role_name: None,
                     source_profile: None,
                     ca_bundle: None,
+                    endpoint_url: None,
                     problem: None,
                     sso_token_expires_at: None,
                     missing_sso_region: false,

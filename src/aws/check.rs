@@ -8,6 +8,7 @@
 use super::ca_bundle;
 use super::diagnose::{self, Case, Diagnosis, Failure, SdkFailure, Stage, Subject};
 use super::env::AwsEnv;
+use super::permissions::endpoints::is_valid_region;
 use super::profiles::{self, Discovery, Kind};
 use super::sso_cache::{self, TokenStatus};
 use super::sso_portal;
@@ -324,6 +325,9 @@ pub fn preflight(
             status => return Err(Failure::SsoToken { status, now }),
         }
     }
+    if let Some(region) = info.region.as_ref().filter(|r| !is_valid_region(r)) {
+        return Err(Failure::InvalidRegion(region.clone()));
+    }
     let bundle = ca_bundle::for_profile(env, info).map_err(Failure::CaBundle)?;
     Ok(conns.trusting(&bundle))
 }
@@ -334,11 +338,43 @@ fn warnings(name: &ProfileName, env: &AwsEnv, discovery: &Discovery) -> Vec<Diag
     if !vars.is_empty() {
         out.push(diagnose::env_override_warning(&vars, name.as_str()));
     }
+    for (origin, url) in configured_endpoints(name, env, discovery) {
+        if crate::url_host::is_plain_http_off_machine(&url) {
+            out.push(diagnose::plain_http_warning(&origin, &url));
+        }
+    }
     let credentials = discovery.sources.credentials.as_ref();
     if let Some((path, mode)) = credentials.and_then(|f| Some((&f.path, f.mode?)))
         && mode & 0o077 != 0
     {
         out.push(diagnose::permissions_warning(path, mode));
+    }
+    out
+}
+
+/// The endpoints a check of `name` may send to, and who names each: the
+/// `AWS_ENDPOINT_URL*` variables and the profile's `endpoint_url` (the
+/// SDK ignores both when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true).
+fn configured_endpoints(
+    name: &ProfileName,
+    env: &AwsEnv,
+    discovery: &Discovery,
+) -> Vec<(String, String)> {
+    let ignored = env
+        .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if ignored {
+        return Vec::new();
+    }
+    let mut out: Vec<(String, String)> = env
+        .vars_starting_with("AWS_ENDPOINT_URL")
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    if let Some(url) = discovery
+        .get(name.as_str())
+        .and_then(|p| p.endpoint_url.clone())
+    {
+        out.push((format!("endpoint_url in profile {name}"), url));
     }
     out
 }

@@ -34,6 +34,8 @@ pub enum Case {
     CredentialsFilePermissions,
     InvalidProfileName,
     CaBundleInvalid,
+    InvalidRegion,
+    PlainHttpEndpoint,
 }
 
 impl Case {
@@ -59,6 +61,8 @@ impl Case {
             Case::CredentialsFilePermissions => "credentials_file_permissions",
             Case::InvalidProfileName => "invalid_profile_name",
             Case::CaBundleInvalid => "ca_bundle_invalid",
+            Case::InvalidRegion => "invalid_region",
+            Case::PlainHttpEndpoint => "plain_http_endpoint",
         }
     }
 
@@ -117,6 +121,8 @@ pub enum Failure {
     /// A name the SDK cannot read (or that a command line would misread).
     InvalidName(crate::aws::profile_name::NameError),
     CaBundle(crate::aws::ca_bundle::BundleProblem),
+    /// The profile's `region` is not one the SDK would build a host from.
+    InvalidRegion(String),
     /// The check itself stopped (a bug); what is known, in words.
     Crashed(String),
     Sdk(SdkFailure),
@@ -322,6 +328,17 @@ fn classify(subject: &Subject<'_>, failure: &Failure) -> Diagnosis {
             ),
             None,
             p.reason.clone(),
+        ),
+        Failure::InvalidRegion(region) => d(
+            Case::InvalidRegion,
+            "The profile's region is not a region",
+            format!(
+                "Profile {name} names region {region:?}, which is not a region name: AWS tools refuse it \
+                 (it must be a valid host label), and Escher sent nothing for this profile."
+            ),
+            "Set the profile's region to one such as us-east-1, then click Re-check.".into(),
+            Some(subject.cmd(&["aws", "configure", "set", "region", "us-east-1"])),
+            String::new(),
         ),
         Failure::Crashed(what) => d(
             Case::Unknown,
@@ -721,6 +738,21 @@ pub fn env_override_warning(vars: &[&str], profile: &str) -> Diagnosis {
         ),
         "Unset them in your shell before using the CLI with this profile.".into(),
         Some(format!("unset {}", vars.join(" "))),
+        String::new(),
+    )
+}
+
+/// `origin`: the variable or the profile setting that names `url`.
+pub fn plain_http_warning(origin: &str, url: &str) -> Diagnosis {
+    d(
+        Case::PlainHttpEndpoint,
+        "Requests to this endpoint travel unencrypted",
+        format!(
+            "{origin} sends AWS requests to {url} over plain http, to another machine: anyone on the way \
+             can read them, session token included, and answer in AWS's place."
+        ),
+        "Use an https:// endpoint, or remove the setting to use AWS's own.".into(),
+        None,
         String::new(),
     )
 }

@@ -80,6 +80,17 @@ impl AwsEnv {
         self.vars.get(key).map(String::as_str)
     }
 
+    /// The variables kept here whose names start with `prefix`, with their values.
+    pub fn vars_starting_with<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.vars
+            .range(prefix.to_owned()..)
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The variables set here that the CLI would let override a profile.
     pub fn overriding_vars(&self) -> Vec<&'static str> {
         self.overriding.clone()

@@ -72,6 +72,9 @@ pub struct ProfileInfo {
     pub source_profile: Option<String>,
     /// The profile's `ca_bundle` (the AWS CLI's extra trusted certificates).
     pub ca_bundle: Option<String>,
+    /// The profile's `endpoint_url`, for every service.
+    #[serde(skip)]
+    pub endpoint_url: Option<String>,
     /// Why an `Unusable` profile cannot work.
     pub problem: Option<String>,
     /// When the cached SSO sign-in expires (read from the SSO cache).
@@ -259,6 +262,7 @@ pub fn classify(set: &ProfileSet, p: &Profile) -> ProfileInfo {
         sso_role_name: get(p, "sso_role_name"),
         source_profile: get(p, "source_profile"),
         ca_bundle: get(p, "ca_bundle"),
+        endpoint_url: get(p, "endpoint_url"),
         problem: None,
         sso_token_expires_at: None,
         missing_sso_region: false,

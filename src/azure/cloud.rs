@@ -2,6 +2,7 @@
 //! Manager endpoint every verification talks to, so sovereign clouds work
 //! unchanged.
 
+use crate::url_host::{host_of, is_loopback};
 use serde::Deserialize;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,20 +78,6 @@ pub fn resource_manager_url(endpoint: &str) -> Result<String, String> {
         url.push('/');
     }
     Ok(url)
-}
-
-fn host_of(authority: &str) -> &str {
-    if let Some(v6) = authority.strip_prefix('[') {
-        return v6.split(']').next().unwrap_or_default();
-    }
-    authority.split(':').next().unwrap_or_default()
-}
-
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use crate::common::{FakeAws, FakeIdentity, Home, StsMode, refused_url};
-use escher::aws::check::{CheckReport, check_profile};
+use escher::aws::check::CheckReport;
 use escher::aws::diagnose::Case;
 use escher::aws::profile_name::ProfileName;
 use escher::background::{Background, Event};
@@ -18,13 +18,15 @@ fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// One profile checked the way the window and `escher check` check it:
+/// through the batch.
 fn check(home: &Home, url: &str, name: &str, timeout: Duration) -> CheckReport {
     let env = home.env(url);
-    rt().block_on(check_profile(
-        &ProfileName::parse(name).unwrap(),
-        &env,
-        timeout,
-    ))
+    let names = vec![name.to_owned()];
+    let mut reports = rt().block_on(escher::aws::batch::check_in_order(
+        names, env, timeout, None,
+    ));
+    reports.pop().expect("one report per name")
 }
 
 fn keys_home(name: &str, key: &str) -> Home {
@@ -516,38 +518,9 @@ fn a_slow_portal_listing_never_stretches_the_check_past_its_limit() {
     );
 }
 
-/// A CA made here, and the TLS config of a server for `localhost` it signed.
-fn company_ca() -> (String, std::sync::Arc<rustls::ServerConfig>) {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "Escher Test Inspecting Proxy CA");
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["localhost".to_owned()])
-        .unwrap()
-        .signed_by(&leaf_key, &issuer)
-        .unwrap();
-    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
-        )
-        .unwrap();
-    (ca_cert.pem(), std::sync::Arc::new(config))
-}
-
 #[test]
 fn a_company_ca_is_trusted_from_aws_ca_bundle_or_the_profile_as_by_the_cli() {
-    let (ca_pem, tls) = company_ca();
+    let (ca_pem, tls) = crate::common::company_ca();
     let aws = FakeAws::start_tls(tls);
     aws.user(
         "AKIADEV",
@@ -772,4 +745,73 @@ fn a_batch_asks_sts_exactly_as_the_sdk_does_for_each_profile_on_its_own() {
     // The profiles that passed asked something, and not all of one place.
     assert!(batch.iter().filter(|(p, _)| *p).count() >= 7, "{batch:?}");
     assert!(!batch[7].0, "FIPS with a custom endpoint fails both ways");
+}
+
+#[test]
+fn a_region_that_is_not_a_host_label_is_named_and_nothing_is_sent() {
+    let (listener, connections) = crate::common::counting_listener();
+    let home = keys_home("dev", "AKIADEV");
+    home.config(&format!("[profile dev]\nregion = x@{listener}/\n"));
+    let env = escher::aws::env::AwsEnv::from_vars([("HOME", home.path().display().to_string())]);
+    let names = vec!["dev".to_owned()];
+    let r = rt()
+        .block_on(escher::aws::batch::check_in_order(names, env, T, None))
+        .pop()
+        .unwrap();
+    let d = r.diagnosis().cloned().unwrap();
+    assert_eq!(d.case, Case::InvalidRegion, "{d:?}");
+    assert!(
+        d.explanation.contains(&format!("x@{listener}/")),
+        "{}",
+        d.explanation
+    );
+    assert_eq!(
+        d.command.as_deref(),
+        Some("aws configure set region us-east-1 --profile dev")
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+#[test]
+fn an_endpoint_over_plain_http_to_another_machine_is_warned_about() {
+    let aws = FakeAws::start();
+    aws.user(
+        "AKIADEV",
+        "s3cr3t",
+        FakeIdentity::user("111122223333", "dev"),
+    );
+    let mut home = keys_home("dev", "AKIADEV");
+    home.config(
+        "[profile dev]\nregion = eu-west-1\nendpoint_url = http://aws-proxy.corp.example:8080\n",
+    );
+    // STS itself is at the loopback stand-in (the variable wins), so the
+    // check passes; the other settings name another machine.
+    home.extra = vec![("AWS_ENDPOINT_URL_IAM".into(), "http://10.1.2.3:4566".into())];
+    let r = check(&home, &aws.url, "dev", T);
+    assert!(r.passed(), "{:?}", r.outcome);
+    let warned: Vec<&str> = r
+        .warnings
+        .iter()
+        .filter(|w| w.case == Case::PlainHttpEndpoint)
+        .map(|w| w.explanation.as_str())
+        .collect();
+    assert_eq!(warned.len(), 2, "{warned:?}");
+    assert!(
+        warned[0].starts_with("AWS_ENDPOINT_URL_IAM sends AWS requests to http://10.1.2.3:4566")
+    );
+    assert!(warned[1].starts_with("endpoint_url in profile dev sends"));
+    assert!(warned[1].contains("session token"));
+
+    // Loopback (a local stand-in) and https are fine.
+    home.extra.clear();
+    home.config(
+        "[profile dev]\nregion = eu-west-1\nendpoint_url = https://aws-proxy.corp.example\n",
+    );
+    let r = check(&home, &aws.url, "dev", T);
+    assert!(
+        r.warnings.iter().all(|w| w.case != Case::PlainHttpEndpoint),
+        "{:?}",
+        r.warnings
+    );
 }

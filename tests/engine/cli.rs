@@ -313,3 +313,46 @@ fn the_proxy_variables_are_honoured() {
         v[0]["explanation"]
     );
 }
+
+#[test]
+fn escher_check_trusts_each_profiles_own_ca_bundle() {
+    let (ca_pem, tls) = crate::common::company_ca();
+    let aws = FakeAws::start_tls(tls);
+    for key in ["AKIAPROD", "AKIADEV", "AKIAOLD"] {
+        aws.user(key, "x", FakeIdentity::user("123456789012", "alice"));
+    }
+    let home = Home::new();
+    let bundle = home.path().join("company-ca.pem");
+    std::fs::write(&bundle, &ca_pem).unwrap();
+    home.config(&format!(
+        "[profile prod]\nregion = us-east-1\n\
+         [profile dev]\nregion = us-east-1\nca_bundle = {}\n\
+         [profile old]\nregion = us-east-1\nca_bundle = {}\n",
+        bundle.display(),
+        home.path().join("gone.pem").display(),
+    ));
+    home.credentials(
+        "[prod]\naws_access_key_id = AKIAPROD\naws_secret_access_key = x\n\
+         [dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = x\n\
+         [old]\naws_access_key_id = AKIAOLD\naws_secret_access_key = x\n",
+    );
+    let cfg = tempfile::tempdir().unwrap();
+    let o = escher(&home, &aws.url, cfg.path(), &["check", "--all", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let by_name = |n: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["profile"] == n)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(by_name("dev")["ok"], true, "{}", by_name("dev"));
+    assert_eq!(
+        by_name("old")["case"],
+        "ca_bundle_invalid",
+        "{}",
+        by_name("old")
+    );
+    assert_eq!(by_name("prod")["case"], "network", "{}", by_name("prod"));
+}

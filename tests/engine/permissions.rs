@@ -454,3 +454,37 @@ fn check_permissions_as_lines_and_cost_explorer_only_with_permissions() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--permissions"));
 }
+
+#[test]
+fn a_region_that_is_not_a_host_label_sends_nothing_anywhere() {
+    let (listener, connections) = crate::common::counting_listener();
+    let home = Home::new();
+    home.config(&format!("[profile p]\nregion = x@{listener}/\n"));
+    home.credentials("[p]\naws_access_key_id = AKIAPERM\naws_secret_access_key = s3cr3t\n");
+    // No endpoint configured: every host would be made from the region.
+    let env = escher::aws::env::AwsEnv::from_vars([("HOME", home.path().display().to_string())]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let r = rt.block_on(check_profile_permissions(
+        &ProfileName::parse("p").unwrap(),
+        &env,
+        Duration::from_secs(3),
+        Options::default(),
+    ));
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 0);
+    for row in &r.rows {
+        assert_eq!(row.allowed, None, "{:?}", row.capability);
+        assert!(
+            row.explanation.contains("not a region"),
+            "{}",
+            row.explanation
+        );
+        assert!(
+            row.explanation
+                .contains("aws configure set region us-east-1 --profile p"),
+            "{}",
+            row.explanation
+        );
+    }
+    assert_eq!(r.write.can_write, None);
+}

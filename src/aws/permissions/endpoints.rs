@@ -100,6 +100,20 @@ impl Settings {
     }
 }
 
+/// Whether the SDK would build a host name from `region`: labels of ASCII
+/// letters, digits and `-`, each 1 to 63 long and not starting with `-`,
+/// joined by dots. Every aws-sdk-* endpoint resolver refuses any other
+/// region ("must be a valid host label"), even with an endpoint set.
+pub fn is_valid_region(region: &str) -> bool {
+    region.split('.').all(|label| {
+        (1..=63).contains(&label.len())
+            && !label.starts_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
+}
+
 /// An AWS partition: its DNS suffixes and where its global services live.
 struct Partition {
     dns: &'static str,
@@ -240,6 +254,39 @@ mod tests {
         Settings {
             region: region.into(),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn regions_are_judged_by_the_sdks_host_label_rule() {
+        // The SDK's own cases (aws-sdk-sts endpoint_lib/host.rs, dots allowed).
+        for (region, valid) in [
+            ("", false),
+            (".", false),
+            ("a.b", true),
+            ("a.b.", false),
+            ("a.b.c", true),
+            ("a_b", false),
+            ("-foo", false),
+            (".foo", false),
+            ("a-b.foo", true),
+            ("café", false),
+            ("abc123", true),
+        ] {
+            assert_eq!(is_valid_region(region), valid, "{region:?}");
+        }
+        assert!(!is_valid_region(&"a".repeat(64)));
+        assert!(is_valid_region(&format!("{0}.{0}", "a".repeat(63))));
+        for region in ["eu-west-1", "us-gov-west-1", "cn-north-1", "eusc-de-east-1"] {
+            assert!(is_valid_region(region), "{region}");
+        }
+        for region in [
+            "x@127.0.0.1:18082/",
+            "eu-west-1/",
+            "eu-west-1 ",
+            "evil.example:443#",
+        ] {
+            assert!(!is_valid_region(region), "{region:?}");
         }
     }
 

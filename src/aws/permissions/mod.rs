@@ -227,7 +227,10 @@ fn failure_words(name: &ProfileName, f: &Failure) -> String {
         timeout: Duration::ZERO,
     };
     let d = super::diagnose::diagnose(&subject, f);
-    format!("{} {}", d.title, d.fix)
+    match d.command {
+        Some(command) => format!("{}. {} Run: {command}", d.title, d.fix),
+        None => format!("{}. {}", d.title, d.fix),
+    }
 }
 
 async fn send(ctx: &Context, probe: &Probe, timeout: Duration) -> Result<Reply, NoReply> {
