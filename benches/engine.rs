@@ -172,8 +172,9 @@ fn sso_accounts(c: &mut Criterion) {
         let reach = rt
             .block_on(list::list(
                 &env,
+                &files,
                 &sign_in,
-                conns.http_client(),
+                &conns,
                 &list::Pace::default(),
             ))
             .unwrap();

@@ -33,9 +33,9 @@ fn listed(env: &AwsEnv, profile: &str) -> Result<Listed, Outcome> {
         sign_in_of(&files, profile).map_err(|why| fail(vec![format!("escher: {why}")], 1))?;
     let runtime = crate::background::new_runtime()
         .map_err(|e| fail(vec![format!("escher: could not start: {e}")], 1))?;
-    let http = Connections::default().http_client();
+    let conns = Connections::default();
     let reach = runtime
-        .block_on(list(env, &sign_in, http, &Pace::default()))
+        .block_on(list(env, &files, &sign_in, &conns, &Pace::default()))
         .map_err(|e| fail(list_error(&e), 1))?;
     let rows = rows(&sign_in, reach, &files);
     Ok(Listed {

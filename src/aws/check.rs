@@ -41,13 +41,22 @@ pub struct Connections {
 }
 
 impl Connections {
-    /// The client that trusts the system's roots only.
-    pub fn http_client(&self) -> SharedHttpClient {
+    /// The client for every call made on `info`'s behalf: the system's
+    /// roots plus the CA bundle the AWS CLI would trust for it.
+    pub fn for_profile(
+        &self,
+        env: &AwsEnv,
+        info: &profiles::ProfileInfo,
+    ) -> Result<SharedHttpClient, ca_bundle::BundleProblem> {
+        Ok(self.trusting(&ca_bundle::for_profile(env, info)?))
+    }
+
+    /// The client for calls made for no profile: the system's roots only.
+    pub fn system_roots(&self) -> SharedHttpClient {
         self.trusting(&ca_bundle::Bundle::default())
     }
 
-    /// The client that also trusts `bundle`'s certificates.
-    pub fn trusting(&self, bundle: &ca_bundle::Bundle) -> SharedHttpClient {
+    fn trusting(&self, bundle: &ca_bundle::Bundle) -> SharedHttpClient {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         clients
             .entry(bundle.pem().to_vec())
@@ -328,8 +337,7 @@ pub fn preflight(
     if let Some(region) = info.region.as_ref().filter(|r| !is_valid_region(r)) {
         return Err(Failure::InvalidRegion(region.clone()));
     }
-    let bundle = ca_bundle::for_profile(env, info).map_err(Failure::CaBundle)?;
-    Ok(conns.trusting(&bundle))
+    conns.for_profile(env, info).map_err(Failure::CaBundle)
 }
 
 fn warnings(name: &ProfileName, env: &AwsEnv, discovery: &Discovery) -> Vec<Diagnosis> {

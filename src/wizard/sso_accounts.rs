@@ -124,11 +124,11 @@ impl Flow {
         }
         self.busy = Some(Busy::Listing);
         self.failure = None;
-        let (env, source, tx, http) = (
+        let (env, source, tx, conns) = (
             self.env.clone(),
             self.source.clone(),
             self.tx.clone(),
-            self.conns.http_client(),
+            self.conns.clone(),
         );
         self.runtime.spawn(async move {
             let read_env = env.clone();
@@ -139,19 +139,21 @@ impl Flow {
                 ))),
                 Ok(files) => match sign_in_of(&files, &source) {
                     Err(why) => Err(ListFailure::Other(why)),
-                    Ok(sign_in) => match list(&env, &sign_in, http, &Pace::default()).await {
-                        Ok(reach) => Ok(Box::new(Listing {
-                            rows: rows(&sign_in, reach, &files),
-                            files,
-                            sign_in,
-                        })),
-                        Err(ListError::SignIn(d)) => Err(ListFailure::SignIn {
-                            title: d.title,
-                            fix: d.fix,
-                            command: d.command,
-                        }),
-                        Err(other) => Err(ListFailure::Other(other.to_string())),
-                    },
+                    Ok(sign_in) => {
+                        match list(&env, &files, &sign_in, &conns, &Pace::default()).await {
+                            Ok(reach) => Ok(Box::new(Listing {
+                                rows: rows(&sign_in, reach, &files),
+                                files,
+                                sign_in,
+                            })),
+                            Err(ListError::SignIn(d)) => Err(ListFailure::SignIn {
+                                title: d.title,
+                                fix: d.fix,
+                                command: d.command,
+                            }),
+                            Err(other) => Err(ListFailure::Other(other.to_string())),
+                        }
+                    }
                 },
             };
             let _ = tx.send(Msg::Listed(result));

@@ -63,8 +63,8 @@ fn listed(home: &Home, aws: &FakeAws) -> Result<Vec<Row>, ListError> {
     let files = discover(&env);
     let sign_in = sign_in_of(&files, "me").unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let http = Connections::default().http_client();
-    let reach = rt.block_on(list(&env, &sign_in, http, &quick()))?;
+    let conns = Connections::default();
+    let reach = rt.block_on(list(&env, &files, &sign_in, &conns, &quick()))?;
     Ok(rows(&sign_in, reach, &files))
 }
 
@@ -603,8 +603,9 @@ fn a_legacy_profile_s_accounts_get_the_legacy_keys() {
     let reach = rt
         .block_on(list(
             &env,
+            &files,
             &sign_in,
-            Connections::default().http_client(),
+            &Connections::default(),
             &quick(),
         ))
         .unwrap();
@@ -649,4 +650,30 @@ fn a_legacy_profile_s_accounts_get_the_legacy_keys() {
     assert_eq!(plan.names().len(), 3);
     plan.apply(SystemTime::now()).unwrap();
     assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), legacy);
+}
+
+#[test]
+fn the_listing_trusts_the_profiles_ca_bundle_as_its_recheck_does() {
+    let (ca_pem, tls) = crate::common::company_ca();
+    let aws = FakeAws::start_tls(tls);
+    aws.sso_assignment("tok", "111111111111", "ReadOnly", "AKIAPRODRO");
+    let home = home();
+    let bundle = home.path().join("company-ca.pem");
+    std::fs::write(&bundle, &ca_pem).unwrap();
+    let with_bundle = |path: &Path| {
+        OLD_CONFIG.replace(
+            "role_name = ReadOnly\n",
+            &format!("role_name = ReadOnly\nca_bundle = {}\n", path.display()),
+        )
+    };
+    home.config(&with_bundle(&bundle));
+    let rows = listed(&home, &aws).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+
+    home.config(&with_bundle(&home.path().join("gone.pem")));
+    let Err(ListError::Trust(d)) = listed(&home, &aws) else {
+        panic!("a missing bundle is the check's own case");
+    };
+    assert_eq!(d.case, Case::CaBundleInvalid);
+    assert!(d.explanation.contains("gone.pem"), "{}", d.explanation);
 }

@@ -3,9 +3,10 @@
 //! waiting longer after each "too many requests" as the portal asks.
 
 use super::{Reach, SignIn};
+use crate::aws::check::Connections;
 use crate::aws::diagnose::{self, Diagnosis, Failure, Subject};
 use crate::aws::env::AwsEnv;
-use crate::aws::profiles::Kind;
+use crate::aws::profiles::{Discovery, Kind};
 use crate::aws::sso_cache::{self, TokenStatus};
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
@@ -53,6 +54,8 @@ pub enum ListError {
     /// The portal refused or failed; what it said.
     Portal(String),
     TimedOut(Duration),
+    /// The CA bundle the profile's Re-check would trust cannot be used.
+    Trust(Box<Diagnosis>),
 }
 
 impl std::fmt::Display for ListError {
@@ -68,6 +71,7 @@ impl std::fmt::Display for ListError {
                 "IAM Identity Center did not finish listing the accounts within {} s. Check your network and try again.",
                 t.as_secs()
             ),
+            ListError::Trust(d) => write!(f, "{}: {} {}", d.title, d.explanation, d.fix),
         }
     }
 }
@@ -86,6 +90,28 @@ fn sign_in_failure(sign_in: &SignIn, status: TokenStatus, now: SystemTime) -> Li
         &subject,
         &Failure::SsoToken { status, now },
     )))
+}
+
+fn client(
+    env: &AwsEnv,
+    files: &Discovery,
+    sign_in: &SignIn,
+    conns: &Connections,
+) -> Result<SharedHttpClient, ListError> {
+    let Some(info) = files.get(&sign_in.profile) else {
+        return Ok(conns.system_roots());
+    };
+    conns.for_profile(env, info).map_err(|problem| {
+        let subject = Subject {
+            profile: &sign_in.profile,
+            kind: Some(info.kind),
+            timeout: Duration::ZERO,
+        };
+        ListError::Trust(Box::new(diagnose::diagnose(
+            &subject,
+            &Failure::CaBundle(problem),
+        )))
+    })
 }
 
 /// The cached access token of the sign-in, if it is current.
@@ -110,13 +136,18 @@ fn token(env: &AwsEnv, sign_in: &SignIn) -> Result<String, ListError> {
 
 /// Every account × role the sign-in reaches, sorted by account name, id
 /// and role.
+///
+/// Every call trusts what the source profile's Re-check trusts (its CA
+/// bundle, or `AWS_CA_BUNDLE`), through `conns`.
 pub async fn list(
     env: &AwsEnv,
+    files: &Discovery,
     sign_in: &SignIn,
-    http: SharedHttpClient,
+    conns: &Connections,
     pace: &Pace,
 ) -> Result<Vec<Reach>, ListError> {
     let token = token(env, sign_in)?;
+    let http = client(env, files, sign_in, conns)?;
     let sdk = aws_config::defaults(BehaviorVersion::latest())
         .env(env.sdk_env())
         .profile_name(&sign_in.profile)
