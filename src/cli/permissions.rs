@@ -4,7 +4,7 @@
 use crate::aws::batch;
 use crate::aws::check::{CheckReport, Connections};
 use crate::aws::env::AwsEnv;
-use crate::aws::permissions::{self, Options, PermissionReport};
+use crate::aws::permissions::{self, Capability, Options, PermissionReport, not_checked};
 use crate::aws::profile_name::ProfileName;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -54,6 +54,8 @@ pub fn put_json(o: &mut Value, report: Option<&PermissionReport>) {
     let Some(r) = report else {
         o["permissions"] = Value::Null;
         o["can_write"] = Value::Null;
+        o["writes_checked"] = Value::Null;
+        o["writes_not_checked"] = Value::Null;
         o["account_alias"] = Value::Null;
         o["organization"] = Value::Null;
         return;
@@ -71,6 +73,12 @@ pub fn put_json(o: &mut Value, report: Option<&PermissionReport>) {
     }
     o["permissions"] = Value::Object(rows);
     o["can_write"] = json!(r.write.can_write);
+    o["writes_checked"] = json!(r.write.checked);
+    let unchecked: Vec<&str> = not_checked(&r.write.checked)
+        .into_iter()
+        .map(Capability::key)
+        .collect();
+    o["writes_not_checked"] = json!(unchecked);
     o["account_alias"] = json!(r.account_alias);
     o["organization"] = json!(r.organization);
 }
@@ -100,7 +108,8 @@ pub fn text(r: &PermissionReport, pad: &str) -> String {
     }
     let write = match r.write.can_write {
         Some(true) => "⚠ can write",
-        Some(false) => "✔ read-only",
+        Some(false) if not_checked(&r.write.checked).is_empty() => "✔ read-only",
+        Some(false) => "⚠ read-only where checked",
         None => "⚠ write access unknown",
     };
     out.push_str(&format!("{pad}{write}: {}\n", r.write.explanation));

@@ -7,7 +7,7 @@
 use super::look::Tone;
 use super::widgets::{Callout, button_named, callout, caption, status_line};
 use crate::aws::permissions::saved::SavedPermissions;
-use crate::aws::permissions::{COST_EXPLORER_PRICE, Capability, PermissionReport};
+use crate::aws::permissions::{COST_EXPLORER_PRICE, Capability, PermissionReport, not_checked};
 use crate::time_words::ago;
 use egui::{RichText, Ui};
 use std::time::{Duration, SystemTime};
@@ -137,11 +137,11 @@ fn rows(ui: &mut Ui, r: &PermissionReport, account: Option<&str>) {
         Some(true) => callout(ui, Callout::Warning, |ui| {
             ui.add(egui::Label::new(&r.write.explanation).wrap());
         }),
-        Some(false) => {
+        Some(false) if not_checked(&r.write.checked).is_empty() => {
             let text = format!("Read-only: {}", r.write.explanation);
             status_line(ui, Tone::Success, &text, None);
         }
-        None => {
+        Some(false) | None => {
             status_line(ui, Tone::Warning, &r.write.explanation, None);
         }
     }
@@ -172,9 +172,12 @@ fn remembered(ui: &mut Ui, s: &SavedPermissions) {
     if !s.unknown.is_empty() {
         parts.push(format!("⚠ {}", titles(&s.unknown)));
     }
+    // Empty in settings kept before Escher recorded what it checked.
+    let partly = !s.writes_checked.is_empty() && !not_checked(&s.writes_checked).is_empty();
     parts.push(
         match s.can_write {
             Some(true) => "⚠ can change resources",
+            Some(false) if partly => "⚠ read-only where checked (EC2); other writes not checked",
             Some(false) => "read-only",
             None => "write access unknown",
         }

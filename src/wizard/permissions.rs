@@ -92,6 +92,7 @@ mod tests {
             ],
             write: WriteCheck {
                 can_write: Some(false),
+                checked: vec!["ec2:CreateTags".into()],
                 explanation: String::new(),
                 detail: String::new(),
             },

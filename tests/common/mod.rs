@@ -108,6 +108,9 @@ struct State {
     cost_explorer: services::CostExplorer,
     /// Actions answered with this trouble instead (throttled, region off).
     troubles: HashMap<String, services::Trouble>,
+    /// EC2 refuses as AWS-compatible endpoints do: `AccessDenied`, naming
+    /// the action, instead of `UnauthorizedOperation`.
+    compatible_ec2_denials: bool,
 }
 
 pub struct FakeAws {
@@ -333,6 +336,11 @@ impl FakeAws {
     }
 
     /// Answer `action` (`rds:DescribeDBInstances`) with `trouble`.
+    pub fn compatible_ec2_denials(&self) -> &Self {
+        self.state.lock().unwrap().compatible_ec2_denials = true;
+        self
+    }
+
     pub fn trouble(&self, action: &str, trouble: services::Trouble) -> &Self {
         self.state
             .lock()

@@ -210,6 +210,10 @@ pub(super) fn answer(req: &Request, state: &Mutex<State>) -> Option<Answer> {
         .get(&auth.access_key)
         .is_some_and(|p| p.iter().any(|pat| action_matches(pat, &action)));
     let dry_run = param("DryRun").as_deref() == Some("true");
+    if !allowed && s.compatible_ec2_denials && prefix == "ec2" {
+        let why = format!("User: {} is not authorized to perform: {action}", who.arn);
+        return Some(ec2_error(403, "AccessDenied", &why));
+    }
     if !allowed {
         return Some(denied(protocol, &who.arn, &action));
     }

@@ -429,11 +429,18 @@ fn check_json_gains_permissions_can_write_and_the_alias() {
     );
     assert_eq!(perms["ce"]["allowed"], true);
     assert_eq!(p["can_write"], false);
+    // Refused where checked, and a script can tell where that was.
+    assert_eq!(p["writes_checked"], serde_json::json!(["ec2:CreateTags"]));
+    assert_eq!(
+        p["writes_not_checked"],
+        serde_json::json!(["s3", "iam", "rds", "cloudtrail", "cloudwatch", "tag"])
+    );
     assert_eq!(p["account_alias"], "acme-prod");
     let gone = &v[1];
     assert_eq!(gone["ok"], false);
     assert_eq!(gone["permissions"], serde_json::Value::Null);
     assert_eq!(gone["can_write"], serde_json::Value::Null);
+    assert_eq!(gone["writes_not_checked"], serde_json::Value::Null);
     assert_eq!(gone["account_alias"], serde_json::Value::Null);
 }
 
@@ -487,4 +494,33 @@ fn a_region_that_is_not_a_host_label_sends_nothing_anywhere() {
         );
     }
     assert_eq!(r.write.can_write, None);
+}
+
+#[test]
+fn a_refused_dry_run_without_the_simulator_says_only_ec2_writes_were_checked() {
+    // ReadOnlyAccess plus AmazonS3FullAccess: S3 writes are allowed, and
+    // without iam:SimulatePrincipalPolicy only the EC2 dry run can be asked.
+    let (aws, home) = principal(&["ec2:Describe*", "s3:*", "iam:List*", "tag:Get*"]);
+    let r = run(&home, &aws.url, Options::default());
+    assert_eq!(r.write.can_write, Some(false), "{}", r.write.explanation);
+    assert_eq!(r.write.checked, ["ec2:CreateTags"]);
+    assert!(
+        r.write.explanation.contains("cannot change EC2 resources")
+            && r.write
+                .explanation
+                .contains("S3, IAM, RDS, CloudTrail, CloudWatch, Tags were not checked"),
+        "{}",
+        r.write.explanation
+    );
+    assert!(!r.write.explanation.contains("cannot change resources"));
+
+    // The same refusal, in the words of an AWS-compatible endpoint.
+    aws.compatible_ec2_denials();
+    let r = run(&home, &aws.url, Options::default());
+    assert_eq!(r.write.can_write, Some(false), "{}", r.write.explanation);
+    assert!(
+        r.write.detail.starts_with("AccessDenied"),
+        "{}",
+        r.write.detail
+    );
 }

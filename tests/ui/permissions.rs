@@ -43,7 +43,12 @@ fn check_permissions_after_a_passing_check_shows_a_row_per_capability() {
         .is_some()
     );
     assert!(h.query_by_label_contains("✖ CloudTrail:").is_some());
-    assert!(h.query_by_label_contains("✔ Read-only").is_some());
+    // Only the EC2 dry run could be asked: not shown as read-only throughout.
+    assert!(h.query_by_label_contains("✔ Read-only").is_none());
+    assert!(
+        h.query_by_label_contains("⚠ This sign-in cannot change EC2 resources")
+            .is_some()
+    );
     assert!(
         h.query_by_label("Account 123456789012 (alias acme-prod)")
             .is_some()
@@ -73,6 +78,10 @@ fn check_permissions_after_a_passing_check_shows_a_row_per_capability() {
         "{saved}"
     );
     assert_eq!(saved["can_write"], false);
+    assert_eq!(
+        saved["writes_checked"],
+        serde_json::json!(["ec2:CreateTags"])
+    );
     assert_eq!(saved["account_alias"], "acme-prod");
     assert!(
         !text.contains("AKIAPROD") && !text.contains("wJalrXUtnFEMI"),
@@ -90,7 +99,7 @@ fn check_permissions_after_a_passing_check_shows_a_row_per_capability() {
         h.query_by_label_contains("123456789012 (alias acme-prod) · verified")
             .is_some()
     );
-    let summary = ": ✔ EC2 · ✖ S3, IAM, RDS, CloudTrail, CloudWatch, Tags · read-only";
+    let summary = ": ✔ EC2 · ✖ S3, IAM, RDS, CloudTrail, CloudWatch, Tags · ⚠ read-only where checked (EC2); other writes not checked";
     assert!(h.query_by_label_contains(summary).is_some());
     assert_eq!(w.aws.service_calls().len(), calls);
 }

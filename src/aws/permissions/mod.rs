@@ -12,6 +12,8 @@ pub mod saved;
 pub mod wire;
 mod write;
 
+pub use write::not_checked;
+
 use super::check::{Connections, load_sdk_config, preflight};
 use super::diagnose::Failure;
 use super::env::AwsEnv;
@@ -98,7 +100,10 @@ pub struct CapabilityCheck {
 /// Whether the sign-in can change resources.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WriteCheck {
+    /// `Some(false)`: refused wherever checked (see `checked`).
     pub can_write: Option<bool>,
+    /// The writes whose answers the verdict rests on, as IAM actions.
+    pub checked: Vec<String>,
     pub explanation: String,
     pub detail: String,
 }
@@ -379,6 +384,7 @@ fn unable(profile: &str, capabilities: &[Capability], why: &str) -> PermissionRe
             .collect(),
         write: WriteCheck {
             can_write: None,
+            checked: Vec::new(),
             explanation: words.clone(),
             detail: why.to_owned(),
         },

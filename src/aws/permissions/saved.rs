@@ -17,6 +17,10 @@ pub struct SavedPermissions {
     pub unknown: Vec<String>,
     #[serde(default)]
     pub can_write: Option<bool>,
+    /// The writes `can_write` rests on (empty in settings from before
+    /// Escher kept them).
+    #[serde(default)]
+    pub writes_checked: Vec<String>,
     #[serde(default)]
     pub account_alias: Option<String>,
     #[serde(default)]
@@ -40,6 +44,7 @@ impl SavedPermissions {
             denied: keys(Some(false)),
             unknown: keys(None),
             can_write: r.write.can_write,
+            writes_checked: r.write.checked.clone(),
             account_alias: r.account_alias.clone(),
             organization: r.organization.clone(),
             checked_at: r

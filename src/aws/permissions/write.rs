@@ -4,7 +4,7 @@
 //! for a broader answer. Neither changes anything; the simulator is never
 //! required.
 
-use super::{Context, READ_ONLY_ADVICE, WriteCheck, endpoints, probes, send, wire};
+use super::{Capability, Context, READ_ONLY_ADVICE, WriteCheck, endpoints, probes, send, wire};
 use probes::Probe;
 use std::time::Duration;
 
@@ -23,12 +23,30 @@ pub const SIMULATED_WRITES: &[&str] = &[
     "tag:TagResources",
 ];
 
+/// The write the dry run tries.
+pub const DRY_RUN_WRITE: &str = "ec2:CreateTags";
+
 /// What the dry run said.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum DryRun {
     Allowed,
     Refused,
     Unknown(String),
+}
+
+impl DryRun {
+    /// EC2 says `UnauthorizedOperation`; AWS-compatible endpoints say
+    /// `AccessDenied`, naming the action.
+    fn of(code: Option<&str>, message: &str, detail: &str) -> DryRun {
+        match code {
+            Some("DryRunOperation") => DryRun::Allowed,
+            Some("UnauthorizedOperation") => DryRun::Refused,
+            Some("AccessDenied" | "AccessDeniedException") if message.contains("CreateTags") => {
+                DryRun::Refused
+            }
+            _ => DryRun::Unknown(detail.to_owned()),
+        }
+    }
 }
 
 pub(super) async fn can_write(ctx: &Context, timeout: Duration) -> WriteCheck {
@@ -38,15 +56,21 @@ pub(super) async fn can_write(ctx: &Context, timeout: Duration) -> WriteCheck {
         Ok(r) => r.detail(),
         Err(no) => no.words(),
     };
-    let dry = match answer.as_ref().ok().and_then(|r| r.code.as_deref()) {
-        Some("DryRunOperation") => DryRun::Allowed,
-        Some("UnauthorizedOperation") => DryRun::Refused,
-        _ => DryRun::Unknown(detail.clone()),
+    let dry = match &answer {
+        Ok(r) => DryRun::of(r.code.as_deref(), &r.message, &detail),
+        Err(_) => DryRun::Unknown(detail.clone()),
     };
     verdict(&dry, simulated.as_deref(), detail)
 }
 
 fn verdict(dry: &DryRun, simulated: Option<&[String]>, detail: String) -> WriteCheck {
+    let mut checked: Vec<String> = Vec::new();
+    if !matches!(dry, DryRun::Unknown(_)) {
+        checked.push(DRY_RUN_WRITE.to_owned());
+    }
+    if simulated.is_some() {
+        checked.extend(SIMULATED_WRITES.iter().map(|w| (*w).to_owned()));
+    }
     let allowed_by_simulator = simulated.filter(|a| !a.is_empty());
     let (can_write, explanation) = match (dry, allowed_by_simulator) {
         (DryRun::Allowed, _) => (
@@ -64,20 +88,27 @@ fn verdict(dry: &DryRun, simulated: Option<&[String]>, detail: String) -> WriteC
                 simulated_words(allowed_by_simulator, ": IAM's policy simulator allows ")
             ),
         ),
+        (dry, None) if simulated.is_some() => (
+            Some(false),
+            format!(
+                "This sign-in cannot change resources, as Escher asks: {}IAM's policy simulator allows \
+                 none of {}.",
+                if dry == &DryRun::Refused {
+                    "a dry-run EC2 CreateTags was refused, and "
+                } else {
+                    ""
+                },
+                SIMULATED_WRITES.join(", ")
+            ),
+        ),
         (DryRun::Refused, None) => (
             Some(false),
-            match simulated {
-                Some(_) => format!(
-                    "This sign-in cannot change resources, as Escher asks: a dry-run EC2 CreateTags was \
-                     refused, and IAM's policy simulator allows none of {}.",
-                    SIMULATED_WRITES.join(", ")
-                ),
-                None => {
-                    "This sign-in cannot change EC2 resources (a dry-run CreateTags was refused), \
-                         as Escher asks."
-                        .to_owned()
-                }
-            },
+            format!(
+                "This sign-in cannot change EC2 resources (a dry-run CreateTags was refused). Its writes to \
+                 {} were not checked: that needs IAM's policy simulator (iam:SimulatePrincipalPolicy), \
+                 which this sign-in may not call.",
+                unchecked_titles(&checked)
+            ),
         ),
         (DryRun::Unknown(why), None) => (
             None,
@@ -86,9 +117,27 @@ fn verdict(dry: &DryRun, simulated: Option<&[String]>, detail: String) -> WriteC
     };
     WriteCheck {
         can_write,
+        checked,
         explanation,
         detail,
     }
+}
+
+fn unchecked_titles(checked: &[String]) -> String {
+    let titles: Vec<&str> = not_checked(checked)
+        .into_iter()
+        .map(Capability::title)
+        .collect();
+    titles.join(", ")
+}
+
+/// The services of the minimum policy none of whose writes is among
+/// `checked` (their IAM prefixes are their capability keys).
+pub fn not_checked(checked: &[String]) -> Vec<Capability> {
+    Capability::FREE
+        .into_iter()
+        .filter(|c| !checked.iter().any(|a| a.split(':').next() == Some(c.key())))
+        .collect()
 }
 
 fn simulated_words(allowed: Option<&[String]>, lead: &str) -> String {
@@ -205,5 +254,54 @@ mod tests {
         assert!(none.explanation.contains("allows none of"));
         let unknown = verdict(&DryRun::Unknown("HTTP 500".into()), None, String::new());
         assert_eq!(unknown.can_write, None);
+        assert!(unknown.checked.is_empty());
+    }
+
+    #[test]
+    fn a_refused_dry_run_alone_says_only_ec2_writes_were_checked() {
+        let ec2_only = verdict(&DryRun::Refused, None, String::new());
+        assert_eq!(ec2_only.checked, ["ec2:CreateTags"]);
+        assert_eq!(not_checked(&ec2_only.checked).len(), 6);
+        assert!(
+            ec2_only.explanation.contains("cannot change EC2 resources")
+                && ec2_only
+                    .explanation
+                    .contains("S3, IAM, RDS, CloudTrail, CloudWatch, Tags were not checked"),
+            "{}",
+            ec2_only.explanation
+        );
+        let everywhere = verdict(&DryRun::Refused, Some(&[]), String::new());
+        assert!(not_checked(&everywhere.checked).is_empty());
+        // The simulator alone covers EC2 too.
+        let simulated = verdict(
+            &DryRun::Unknown("HTTP 500".into()),
+            Some(&[]),
+            String::new(),
+        );
+        assert_eq!(simulated.can_write, Some(false));
+        assert!(!simulated.checked.contains(&DRY_RUN_WRITE.to_owned()));
+        assert!(not_checked(&simulated.checked).is_empty());
+    }
+
+    #[test]
+    fn an_access_denied_naming_create_tags_is_a_refusal() {
+        let compatible = "User: arn:aws:iam::1:user/x is not authorized to perform: ec2:CreateTags";
+        assert_eq!(
+            DryRun::of(Some("AccessDenied"), compatible, ""),
+            DryRun::Refused
+        );
+        assert_eq!(
+            DryRun::of(Some("UnauthorizedOperation"), "", ""),
+            DryRun::Refused
+        );
+        assert_eq!(
+            DryRun::of(
+                Some("AccessDenied"),
+                "not authorized to perform: ec2:DescribeRegions",
+                "d"
+            ),
+            DryRun::Unknown("d".into())
+        );
+        assert_eq!(DryRun::of(Some("DryRunOperation"), "", ""), DryRun::Allowed);
     }
 }
