@@ -11,6 +11,7 @@ pub mod background;
 mod block_on;
 pub mod cli;
 pub mod cli_sso;
+pub mod cli_sso_login;
 pub mod commands;
 pub mod contrast;
 pub mod settings;

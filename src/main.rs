@@ -101,6 +101,30 @@ enum SsoCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Sign in to IAM Identity Center as `aws sso login` does, leaving the
+    /// same files; a new session's [sso-session] section is appended.
+    /// Exit status: 0 signed in, 1 failed, 2 bad usage.
+    Login {
+        /// The sso-session's name (in your config, or new).
+        #[arg(long)]
+        session: String,
+        /// A new session's AWS access portal URL.
+        #[arg(long)]
+        start_url: Option<String>,
+        /// A new session's SSO region (where IAM Identity Center runs).
+        #[arg(long)]
+        region: Option<String>,
+        /// Sign in with a code entered on any device, instead of the browser
+        /// coming back to this computer (the default over SSH or without a display).
+        #[arg(long)]
+        use_device_code: bool,
+        /// Print the page to open instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// One JSON object instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove the profiles Escher added from the sign-in of PROFILE, after
     /// a backup of the file; nothing else in it changes.
     Remove {
@@ -171,6 +195,21 @@ fn main() -> ExitCode {
                     template: Some(template),
                     region,
                     dry_run,
+                }),
+                SsoCommand::Login {
+                    session,
+                    start_url,
+                    region,
+                    use_device_code,
+                    no_browser,
+                    json,
+                } => escher::cli_sso_login::run_login(&escher::cli_sso_login::LoginArgs {
+                    session,
+                    start_url,
+                    region,
+                    use_device_code,
+                    no_browser,
+                    json,
                 }),
                 SsoCommand::Remove { profile, dry_run } => {
                     escher::cli_sso::run_remove(&profile, dry_run)

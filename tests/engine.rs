@@ -18,6 +18,8 @@ mod packaging;
 mod permissions;
 #[path = "engine/settings.rs"]
 mod settings;
+#[path = "engine/sso_login.rs"]
+mod sso_login;
 #[path = "engine/sso_populate.rs"]
 mod sso_populate;
 #[path = "engine/terminal.rs"]

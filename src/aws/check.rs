@@ -51,6 +51,22 @@ impl Connections {
         Ok(self.trusting(&ca_bundle::for_profile(env, info)?))
     }
 
+    /// The client for calls made for no profile (a sign-in): the system's
+    /// roots plus `AWS_CA_BUNDLE`, if set.
+    pub fn for_environment(
+        &self,
+        env: &AwsEnv,
+    ) -> Result<SharedHttpClient, ca_bundle::BundleProblem> {
+        match env.get(super::env::CA_BUNDLE_VAR).filter(|v| !v.is_empty()) {
+            Some(path) => {
+                let bundle =
+                    ca_bundle::load(env.expand_home(path), super::env::CA_BUNDLE_VAR.into())?;
+                Ok(self.trusting(&bundle))
+            }
+            None => Ok(self.system_roots()),
+        }
+    }
+
     /// The client for calls made for no profile: the system's roots only.
     pub fn system_roots(&self) -> SharedHttpClient {
         self.trusting(&ca_bundle::Bundle::default())

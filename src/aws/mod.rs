@@ -11,6 +11,7 @@ pub mod profile_name;
 pub mod profiles;
 pub mod sections;
 pub mod sso_cache;
+pub mod sso_login;
 pub mod sso_populate;
 pub mod sso_portal;
 pub mod static_keys;

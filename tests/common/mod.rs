@@ -4,6 +4,7 @@
 //! with real AWS profile files.
 #![allow(dead_code)]
 
+mod identity_center;
 mod services;
 mod sigv4;
 
@@ -108,6 +109,8 @@ struct State {
     cost_explorer: services::CostExplorer,
     /// Actions answered with this trouble instead (throttled, region off).
     troubles: HashMap<String, services::Trouble>,
+    /// The stand-in IAM Identity Center's own state.
+    idc: identity_center::Idc,
     /// EC2 refuses as AWS-compatible endpoints do: `AccessDenied`, naming
     /// the action, instead of `UnauthorizedOperation`.
     compatible_ec2_denials: bool,
@@ -137,6 +140,7 @@ impl FakeAws {
             None => format!("http://127.0.0.1:{port}"),
         };
         let state = Arc::new(Mutex::new(State::default()));
+        state.lock().unwrap().idc.base = url.clone();
         let s = state.clone();
         std::thread::spawn(move || {
             let idle = Idle::default();
@@ -336,6 +340,41 @@ impl FakeAws {
     }
 
     /// Answer `action` (`rds:DescribeDBInstances`) with `trouble`.
+    /// What an access token from a sign-in with the stand-in IAM Identity
+    /// Center reaches in the portal: (account, role, access key).
+    pub fn sign_in_reaches(&self, reaches: &[(&str, &str, &str)]) -> &Self {
+        self.state.lock().unwrap().idc.reaches = reaches
+            .iter()
+            .map(|(a, r, k)| ((*a).to_owned(), (*r).to_owned(), (*k).to_owned()))
+            .collect();
+        self
+    }
+
+    /// The user answers the authorize page with Deny.
+    pub fn sign_in_declined(&self) -> &Self {
+        self.state.lock().unwrap().idc.declines = true;
+        self
+    }
+
+    /// The device code flow's polling interval.
+    pub fn device_interval(&self, secs: u64) -> &Self {
+        self.state.lock().unwrap().idc.interval_secs = secs;
+        self
+    }
+
+    /// Every RegisterClient request's body.
+    pub fn registrations(&self) -> Vec<serde_json::Value> {
+        self.state.lock().unwrap().idc.registered.clone()
+    }
+
+    pub fn tokens_issued(&self) -> usize {
+        self.state.lock().unwrap().idc.issued
+    }
+
+    pub fn slow_downs(&self) -> usize {
+        self.state.lock().unwrap().idc.slow_downs
+    }
+
     pub fn compatible_ec2_denials(&self) -> &Self {
         self.state.lock().unwrap().compatible_ec2_denials = true;
         self
@@ -465,44 +504,51 @@ fn read_request<S: Read>(reader: &mut BufReader<S>) -> Option<Request> {
     })
 }
 
+fn answer(req: &Request, state: &Mutex<State>) -> Option<(u16, &'static str, String)> {
+    let reply = if req.path.starts_with("/federation/credentials") {
+        let delay = state.lock().unwrap().role_credentials_delay;
+        if let Some(d) = delay {
+            std::thread::sleep(d);
+        }
+        sso_role_credentials(req, state)
+    } else if req.path.starts_with("/assignment/") {
+        let delay = state.lock().unwrap().listing_delay;
+        if let Some(d) = delay {
+            std::thread::sleep(d);
+        }
+        sso_assignments(req, state)
+    } else if req.method == "POST" && req.body.contains("Action=GetCallerIdentity") {
+        let delay = state.lock().unwrap().sts_delay;
+        if let Some(d) = delay {
+            std::thread::sleep(d);
+        }
+        return sts(req, state);
+    } else if let Some(answer) = services::answer(req, state) {
+        answer
+    } else {
+        (404, "text/plain", "not found".to_owned())
+    };
+    Some(reply)
+}
+
 fn serve<S: Read + Write>(stream: S, state: Arc<Mutex<State>>) {
     let mut reader = BufReader::new(stream);
     while let Some(req) = read_request(&mut reader) {
-        let (status, content_type, body) = if req.method == "POST" && req.path == "/token" {
-            sso_oidc_refresh(&req, &state)
-        } else if req.path.starts_with("/federation/credentials") {
-            let delay = state.lock().unwrap().role_credentials_delay;
-            if let Some(d) = delay {
-                std::thread::sleep(d);
+        let answered = match identity_center::answer(&req, &state) {
+            Some(reply) => Some(reply),
+            None => {
+                answer(&req, &state).map(|(status, kind, body)| (status, kind, body, String::new()))
             }
-            sso_role_credentials(&req, &state)
-        } else if req.path.starts_with("/assignment/") {
-            let delay = state.lock().unwrap().listing_delay;
-            if let Some(d) = delay {
-                std::thread::sleep(d);
-            }
-            sso_assignments(&req, &state)
-        } else if req.method == "POST" && req.body.contains("Action=GetCallerIdentity") {
-            let delay = state.lock().unwrap().sts_delay;
-            if let Some(d) = delay {
-                std::thread::sleep(d);
-            }
-            match sts(&req, &state) {
-                Some(r) => r,
-                None => {
-                    // Hang: hold the connection open without answering.
-                    std::thread::sleep(Duration::from_secs(120));
-                    return;
-                }
-            }
-        } else if let Some(answer) = services::answer(&req, &state) {
-            answer
-        } else {
-            (404, "text/plain", "not found".to_owned())
+        };
+        // None: hang, holding the connection open without answering.
+        let Some((status, content_type, body, extra)) = answered else {
+            std::thread::sleep(Duration::from_secs(120));
+            return;
         };
         let reason = match status {
             200 => "OK",
             401 => "Unauthorized",
+            302 => "Found",
             403 => "Forbidden",
             _ => "Error",
         };
@@ -518,7 +564,7 @@ fn serve<S: Read + Write>(stream: S, state: Arc<Mutex<State>>) {
             })
         };
         let head = format!(
-            "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n{}x-amzn-requestid: 00000000-0000-0000-0000-000000000000\r\n\r\n",
+            "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n{extra}{}x-amzn-requestid: 00000000-0000-0000-0000-000000000000\r\n\r\n",
             body.len(),
             date.unwrap_or_default()
         );
@@ -744,28 +790,6 @@ fn sso_role_credentials(req: &Request, state: &Mutex<State>) -> (u16, &'static s
             403,
             "application/json",
             r#"{"message":"No access","__type":"com.amazonaws.switchboard.portal#ForbiddenException"}"#.into(),
-        ),
-    }
-}
-
-/// SSO OIDC CreateToken with a refresh token: what the SDK calls to renew
-/// a sign-in that is about to expire. Refresh token `R` yields access
-/// token `R-renewed`.
-fn sso_oidc_refresh(req: &Request, state: &Mutex<State>) -> (u16, &'static str, String) {
-    state.lock().unwrap().oidc_calls += 1;
-    let body: serde_json::Value = serde_json::from_str(&req.body).unwrap_or_default();
-    match (body["grantType"].as_str(), body["refreshToken"].as_str()) {
-        (Some("refresh_token"), Some(refresh)) => (
-            200,
-            "application/json",
-            format!(
-                r#"{{"accessToken":"{refresh}-renewed","expiresIn":28800,"tokenType":"Bearer","refreshToken":"{refresh}"}}"#
-            ),
-        ),
-        _ => (
-            400,
-            "application/json",
-            r#"{"error":"invalid_grant","error_description":"Invalid grant provided"}"#.into(),
         ),
     }
 }
