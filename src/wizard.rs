@@ -17,6 +17,7 @@ pub mod azure;
 mod lookup;
 pub mod permissions;
 pub mod sso_accounts;
+pub mod sso_sign_in;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {

@@ -27,5 +27,7 @@ mod settings_pane;
 mod snapshots;
 #[path = "ui/sso_accounts.rs"]
 mod sso_accounts;
+#[path = "ui/sso_sign_in.rs"]
+mod sso_sign_in;
 #[path = "ui/wizard.rs"]
 mod wizard;

@@ -121,6 +121,33 @@ pub struct Discovery {
     pub sources: ProfileSources,
     /// Each SSO cache key's token, read once.
     pub sso_tokens: HashMap<String, TokenStatus>,
+    /// The `[sso-session …]` sections, sorted by name.
+    pub sso_sessions: Vec<SsoSessionInfo>,
+}
+
+/// An `[sso-session NAME]` section as the SDK reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SsoSessionInfo {
+    pub name: String,
+    pub start_url: Option<String>,
+    pub region: Option<String>,
+}
+
+fn sessions_of(set: &ProfileSet) -> Vec<SsoSessionInfo> {
+    let mut out: Vec<SsoSessionInfo> = set
+        .sso_sessions()
+        .filter_map(|name| {
+            let s = set.sso_session(name)?;
+            let get = |k: &str| s.get(k).filter(|v| !v.is_empty()).map(str::to_owned);
+            Some(SsoSessionInfo {
+                name: name.to_owned(),
+                start_url: get("sso_start_url"),
+                region: get("sso_region"),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
 }
 
 impl Discovery {
@@ -129,6 +156,10 @@ impl Discovery {
             .binary_search_by(|p| p.name.as_str().cmp(name))
             .ok()
             .map(|i| &self.profiles[i])
+    }
+
+    pub fn sso_session(&self, name: &str) -> Option<&SsoSessionInfo> {
+        self.sso_sessions.iter().find(|s| s.name == name)
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
@@ -179,6 +210,7 @@ fn discover_parsed(env: &AwsEnv, sources: &ProfileSources) -> Discovery {
     match load(env, &fs, &files(config, credentials)) {
         Ok(set) => Discovery {
             profiles: classify_all(&set),
+            sso_sessions: sessions_of(&set),
             ..Discovery::default()
         },
         Err(_) => {

@@ -59,6 +59,10 @@ pub struct EscherApp {
     auto: crate::auto_recheck::AutoRecheck,
     /// Renew was clicked in Settings: show there how the terminal opened.
     renewing: bool,
+    /// Connect AWS → SSO → Sign in here.
+    sso_sign_in: crate::wizard::sso_sign_in::SignInFlow,
+    /// A sign-in just ended: list its accounts on the next frame.
+    list_after_sign_in: Option<String>,
 }
 
 impl EscherApp {
@@ -69,7 +73,16 @@ impl EscherApp {
             Some(LoadNotice::Newer { .. } | LoadNotice::Unreadable { .. })
         );
         let wizard = Wizard::from_settings(settings);
+        let (runtime, conns) = background.runtime();
+        let sso_sign_in = crate::wizard::sso_sign_in::SignInFlow::new(
+            background.aws_env.clone(),
+            runtime,
+            conns,
+            crate::aws::sso_login::system_browser,
+        );
         EscherApp {
+            sso_sign_in,
+            list_after_sign_in: None,
             saved: Some(wizard.settings_key()),
             wizard,
             saver: Saver::start(store),
@@ -95,6 +108,12 @@ impl EscherApp {
         }
     }
 
+    /// Open pages with `browser` instead of the system's (tests).
+    pub fn with_browser(mut self, browser: crate::aws::sso_login::OpenBrowser) -> Self {
+        self.sso_sign_in.set_browser(browser);
+        self
+    }
+
     /// Print on stderr how long the first frame took from `started`.
     pub fn trace_startup(mut self, started: Instant) -> Self {
         self.startup = Some(started);
@@ -104,6 +123,10 @@ impl EscherApp {
     /// Take in what background work has finished. Runs every frame, even
     /// when the window is hidden.
     pub fn poll(&mut self) {
+        if let Some(session) = self.sso_sign_in.poll() {
+            self.rediscover = true;
+            self.list_after_sign_in = Some(session);
+        }
         for event in self.background.poll() {
             match event {
                 Event::Checked(report) => {
@@ -509,8 +532,12 @@ impl EscherApp {
                 checking,
                 copied: copied.as_deref(),
                 terminal_note: self.terminal_note.as_ref(),
+                sign_in: &mut self.sso_sign_in,
             },
         );
+        if let Some(session) = self.list_after_sign_in.take() {
+            self.open_sso_accounts(ui, &session);
+        }
         ui.add_space(space::L);
         let mut reveal = false;
         let needs_action = super::widgets::card(ui, |ui| {
@@ -554,6 +581,7 @@ impl EscherApp {
                 let wake = Self::wake(ui);
                 super::permissions::start(&mut self.wizard, &self.background, a, wake)
             }
+            Some(Action::SignIn(a)) => self.sign_in_action(ui, a),
             None => {}
         }
         if reveal && let Some(saved) = &self.policy_saved {
@@ -679,6 +707,18 @@ impl EscherApp {
 
 /// "Add more accounts from this sign-in": the flow's window and its clicks.
 impl EscherApp {
+    fn sign_in_action(&mut self, ui: &Ui, a: super::sso_sign_in::Action) {
+        use super::sso_sign_in::Action as A;
+        match a {
+            A::SignIn(flow) => self.sso_sign_in.start(flow, Self::wake(ui)),
+            A::Cancel => self.sso_sign_in.cancel(),
+            A::UseSession(s) => self.sso_sign_in.use_session(&s),
+            A::Copy { key, text } => self.copy(ui, key, text),
+            A::Open(url) => self.sso_sign_in.open_page(&url),
+            A::ListAccounts(session) => self.open_sso_accounts(ui, &session),
+        }
+    }
+
     fn open_sso_accounts(&mut self, ui: &Ui, source: &str) {
         let (runtime, conns) = self.background.runtime();
         let env = self.background.aws_env.clone();

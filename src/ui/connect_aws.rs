@@ -33,6 +33,7 @@ pub enum Action {
     OpenUrl(&'static str),
     CheckCliAgain,
     Permissions(super::permissions::Action),
+    SignIn(super::sso_sign_in::Action),
 }
 
 pub struct View<'a> {
@@ -41,6 +42,8 @@ pub struct View<'a> {
     /// Key of the thing copied in the last two seconds.
     pub copied: Option<&'a str>,
     pub terminal_note: Option<&'a (bool, String)>,
+    /// Sign in here (the SSO method).
+    pub sign_in: &'a mut crate::wizard::sso_sign_in::SignInFlow,
 }
 
 pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
@@ -66,12 +69,24 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         },
     );
     ui.add_space(space::M);
+    let mut signed = None;
+    if v.wizard.method == Method::Sso {
+        let sessions = v
+            .wizard
+            .discovery()
+            .map(|d| d.sso_sessions.clone())
+            .unwrap_or_default();
+        signed = super::sso_sign_in::show(ui, v.sign_in, &sessions).map(Action::SignIn);
+        ui.add_space(space::M);
+        section_heading(ui, "Or use the terminal instead");
+        ui.add_space(space::S);
+    }
 
     let (submit, cli_action) = card(ui, |ui| {
         let submit = name_field(ui, v.wizard);
         (submit, cli_status(ui, v.wizard))
     });
-    let mut action = cli_action;
+    let mut action = signed.or(cli_action);
     ui.add_space(space::S);
 
     if v.wizard.method == Method::AccessKeys {

@@ -13,6 +13,7 @@ mod profiles;
 mod rail;
 mod sign_in;
 mod sso_accounts;
+mod sso_sign_in;
 mod troubleshooting;
 mod welcome;
 mod widgets;

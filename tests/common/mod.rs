@@ -999,3 +999,38 @@ pub fn company_ca() -> (String, std::sync::Arc<rustls::ServerConfig>) {
         .unwrap();
     (ca_cert.pem(), std::sync::Arc::new(config))
 }
+
+/// A browser for the window's tests (the process's own PATH is shared by
+/// parallel tests, so no script): it opens `url` on a thread as a browser
+/// would, following redirects (the authorize page sends it back to the
+/// app's callback). Plain http only: every stand-in is on this machine.
+pub fn browser_stand_in(url: &str) -> bool {
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        let mut next = Some(url);
+        for _ in 0..5 {
+            let Some(u) = next.take() else { break };
+            next = http_get_location(&u);
+        }
+    });
+    true
+}
+
+/// GET `url`; the `location` of a redirect.
+fn http_get_location(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("http://")?;
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    let mut stream = std::net::TcpStream::connect(authority).ok()?;
+    let req = format!("GET /{path} HTTP/1.1\r\nhost: {authority}\r\nconnection: close\r\n\r\n");
+    stream.write_all(req.as_bytes()).ok()?;
+    // The head only: a stand-in may keep the connection open after it.
+    let mut location = None;
+    for line in BufReader::new(stream).lines() {
+        let line = line.ok()?;
+        if line.is_empty() {
+            break;
+        }
+        location = location.or_else(|| line.strip_prefix("location: ").map(str::to_owned));
+    }
+    location
+}

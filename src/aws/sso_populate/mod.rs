@@ -111,11 +111,9 @@ pub fn rows(sign_in: &SignIn, reach: Vec<Reach>, files: &Discovery) -> Vec<Row> 
 
 /// The sign-in of the profile named `profile`, or why it has none to list.
 pub fn sign_in_of(files: &Discovery, profile: &str) -> Result<SignIn, String> {
-    let info = files.get(profile).ok_or_else(|| {
-        format!(
-            "There is no profile named {profile} in your AWS files; `escher profiles` lists them."
-        )
-    })?;
+    let Some(info) = files.get(profile) else {
+        return session_sign_in(files, profile);
+    };
     if let Some(problem) = &info.problem {
         return Err(format!("Profile {profile} cannot be used: {problem}."));
     }
@@ -125,6 +123,29 @@ pub fn sign_in_of(files: &Discovery, profile: &str) -> Result<SignIn, String> {
             info.kind.label()
         )
     })
+}
+
+/// A name that is no profile: the sign-in of the `[sso-session]` so
+/// named, which no profile uses yet (right after a sign-in in Escher).
+fn session_sign_in(files: &Discovery, name: &str) -> Result<SignIn, String> {
+    let missing = || {
+        format!(
+            "There is no profile or sso-session named {name} in your AWS files; `escher profiles` lists the profiles."
+        )
+    };
+    let s = files.sso_session(name).ok_or_else(missing)?;
+    match (&s.start_url, &s.region) {
+        (Some(url), Some(region)) => Ok(SignIn {
+            profile: name.to_owned(),
+            session: Some(name.to_owned()),
+            start_url: url.clone(),
+            sso_region: region.clone(),
+            region: None,
+        }),
+        _ => Err(format!(
+            "[sso-session {name}] lacks sso_start_url or sso_region; add them (aws configure sso-session)."
+        )),
+    }
 }
 
 /// Every profile name in the files: a new profile takes none of them.
