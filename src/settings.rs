@@ -74,7 +74,7 @@ impl SavedProfile {
     /// or a stamp the clock cannot hold or that lies in the future (an
     /// edited or damaged file).
     pub fn verified_time(&self, now: SystemTime) -> Option<SystemTime> {
-        let at = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(self.verified_at?))?;
+        let at = crate::time_words::from_epoch_secs(self.verified_at?)?;
         (at <= now.checked_add(CLOCK_SLACK).unwrap_or(now)).then_some(at)
     }
 }
@@ -82,9 +82,9 @@ impl SavedProfile {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     pub schema_version: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub step: SavedStep,
-    #[serde(default = "default_method")]
+    #[serde(default = "default_method", deserialize_with = "lenient_method")]
     pub method: Method,
     #[serde(default)]
     pub profiles: Vec<SavedProfile>,
@@ -92,8 +92,139 @@ pub struct Settings {
     #[serde(default)]
     pub azure: Vec<crate::azure::saved::SavedSubscription>,
     /// Absent in files from before the choice existed: follow the system.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub appearance: Appearance,
+    /// Entries this version cannot read (a newer Escher wrote them), kept
+    /// as they are and written back unchanged.
+    #[serde(skip)]
+    pub unread: Unread,
+}
+
+/// Entries of the file's lists that did not read as this version's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unread {
+    pub profiles: Vec<serde_json::Value>,
+    pub azure: Vec<serde_json::Value>,
+}
+
+impl Unread {
+    /// The names of the profiles kept unread (for Settings → Profiles).
+    pub fn profile_names(&self) -> Vec<String> {
+        self.profiles
+            .iter()
+            .map(|v| v["name"].as_str().unwrap_or("(no name)").to_owned())
+            .collect()
+    }
+}
+
+/// A value this version does not know (a newer Escher's) reads as the
+/// default rather than making the whole file unreadable.
+fn lenient<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(v).unwrap_or_default())
+}
+
+fn lenient_method<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Method, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(v).unwrap_or_else(|_| default_method()))
+}
+
+/// Take out of `list` (a JSON array) every entry that does not read as `T`.
+fn take_unreadable<T: serde::de::DeserializeOwned>(
+    list: Option<&mut serde_json::Value>,
+) -> Vec<serde_json::Value> {
+    let Some(serde_json::Value::Array(items)) = list else {
+        return Vec::new();
+    };
+    let (kept, unread): (Vec<_>, Vec<_>) = std::mem::take(items)
+        .into_iter()
+        .partition(|v| serde_json::from_value::<T>(v.clone()).is_ok());
+    *items = kept;
+    unread
+}
+
+/// The settings from the file's bytes: entries that do not read are kept
+/// aside in `unread`, the rest loads.
+fn parse(bytes: &[u8]) -> Result<Settings, String> {
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let unread = Unread {
+        profiles: take_unreadable::<SavedProfile>(v.get_mut("profiles")),
+        azure: take_unreadable::<crate::azure::saved::SavedSubscription>(v.get_mut("azure")),
+    };
+    let mut s: Settings = serde_json::from_value(v).map_err(|e| e.to_string())?;
+    s.unread = unread;
+    Ok(s)
+}
+
+/// The file's JSON: the settings, with the unread entries after the rest.
+fn to_json(s: &Settings) -> serde_json::Result<Vec<u8>> {
+    let mut v = serde_json::to_value(s)?;
+    for (key, extra) in [("profiles", &s.unread.profiles), ("azure", &s.unread.azure)] {
+        if let Some(serde_json::Value::Array(items)) = v.get_mut(key) {
+            items.extend(extra.iter().cloned());
+        }
+    }
+    let mut json = serde_json::to_vec_pretty(&v)?;
+    json.push(b'\n');
+    Ok(json)
+}
+
+/// What this process holds, by key, so a save can tell an entry another
+/// process added (kept) from one removed here (left out).
+#[derive(Debug, Default)]
+struct Known {
+    profiles: std::collections::HashSet<String>,
+    azure: std::collections::HashSet<String>,
+}
+
+impl Known {
+    fn of(s: &Settings) -> Self {
+        Known {
+            profiles: s.profiles.iter().map(|p| p.name.clone()).collect(),
+            azure: s
+                .azure
+                .iter()
+                .map(|a| a.subscription_id.to_string())
+                .collect(),
+        }
+    }
+}
+
+/// `ours`, plus what the file on disk holds that another process added
+/// since this one last read or saved it. Ours wins where both have one.
+fn merged(ours: &Settings, disk: Settings, known: &Known) -> Settings {
+    let mut out = ours.clone();
+    for p in disk.profiles {
+        if !known.profiles.contains(&p.name) && !out.profiles.iter().any(|o| o.name == p.name) {
+            out.profiles.push(p);
+        }
+    }
+    for a in disk.azure {
+        let id = a.subscription_id.to_string();
+        if !known.azure.contains(&id)
+            && !out
+                .azure
+                .iter()
+                .any(|o| o.subscription_id == a.subscription_id)
+        {
+            out.azure.push(a);
+        }
+    }
+    for (mine, theirs) in [
+        (&mut out.unread.profiles, disk.unread.profiles),
+        (&mut out.unread.azure, disk.unread.azure),
+    ] {
+        for v in theirs {
+            if !mine.contains(&v) {
+                mine.push(v);
+            }
+        }
+    }
+    out
 }
 
 fn default_method() -> Method {
@@ -109,6 +240,7 @@ impl Default for Settings {
             profiles: Vec::new(),
             azure: Vec::new(),
             appearance: Appearance::System,
+            unread: Unread::default(),
         }
     }
 }
@@ -154,6 +286,8 @@ pub struct Store {
     /// False while the file on disk must not be replaced (newer format or
     /// unreadable), until the user says otherwise.
     writable: bool,
+    /// Shared by the clones the saver thread writes with.
+    known: Arc<Mutex<Known>>,
 }
 
 impl Store {
@@ -169,6 +303,7 @@ impl Store {
         Store {
             dir: dir.into(),
             writable: true,
+            known: Arc::default(),
         }
     }
 
@@ -190,6 +325,7 @@ impl Store {
     /// written.
     pub fn load(&mut self) -> (Settings, Option<LoadNotice>) {
         let (settings, read) = self.read_only();
+        *self.known() = Known::of(&settings);
         match read {
             Some(Read::Corrupt(reason)) => self.keep_aside(reason),
             Some(Read::Notice(notice)) => {
@@ -235,12 +371,12 @@ impl Store {
         if let Some(v) = version.filter(|v| *v > u64::from(SCHEMA_VERSION)) {
             let version = u32::try_from(v).unwrap_or(u32::MAX);
             // Read what this version understands; unknown fields are ignored.
-            let settings = serde_json::from_slice(&bytes).unwrap_or_default();
+            let settings = parse(&bytes).unwrap_or_default();
             return (settings, Some(Read::Notice(LoadNotice::Newer { version })));
         }
-        match serde_json::from_slice::<Settings>(&bytes) {
+        match parse(&bytes) {
             Ok(s) => (s, None),
-            Err(e) => (Settings::default(), Some(Read::Corrupt(e.to_string()))),
+            Err(e) => (Settings::default(), Some(Read::Corrupt(e))),
         }
     }
 
@@ -282,9 +418,25 @@ impl Store {
             ));
         }
         std::fs::create_dir_all(&self.dir)?;
-        let mut json = serde_json::to_vec_pretty(settings).map_err(std::io::Error::other)?;
-        json.push(b'\n');
-        crate::atomic_file::prepare(&self.path(), &json)
+        let known = Known::of(settings);
+        let on_disk = match self.read_only() {
+            (disk, None) => Some(disk),
+            _ => None,
+        };
+        let to_write = match on_disk {
+            Some(disk) => merged(settings, disk, &self.known()),
+            None => settings.clone(),
+        };
+        let json = to_json(&to_write).map_err(std::io::Error::other)?;
+        let prepared = crate::atomic_file::prepare(&self.path(), &json)?;
+        *self.known() = known;
+        Ok(prepared)
+    }
+
+    fn known(&self) -> MutexGuard<'_, Known> {
+        self.known
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -2,6 +2,12 @@
 
 use std::time::SystemTime;
 
+/// The moment `secs` after the Unix epoch, or None when the clock cannot
+/// hold it (a damaged file's number must never panic).
+pub fn from_epoch_secs(secs: u64) -> Option<SystemTime> {
+    SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(secs))
+}
+
 /// "5 h 12 m", "3 m", "40 s": how long from now to then (or then to now).
 pub fn human_duration(d: std::time::Duration) -> String {
     let s = d.as_secs();

@@ -99,6 +99,9 @@ pub struct Wizard {
     lookup: Lookup,
     /// Counts changes to profiles, reports and files.
     revision: u64,
+    /// Counts changes to what is saved (profiles, appearance): a reading of
+    /// the files alone never moves it, so never rewrites settings.json.
+    saved_revision: u64,
     /// The hint for (name, revision, method), computed when one changes.
     hint: Option<(String, u64, Method, NameHint)>,
     /// Connect Azure: the picker and the connected subscriptions.
@@ -107,6 +110,8 @@ pub struct Wizard {
     pub permissions: permissions::Permissions,
     /// Light, dark, or the system's; set with `set_appearance`.
     appearance: Appearance,
+    /// What settings.json holds that this version cannot read: kept.
+    unread: crate::settings::Unread,
 }
 
 impl Default for Wizard {
@@ -136,10 +141,12 @@ impl Wizard {
             connecting: HashSet::new(),
             lookup,
             revision: 0,
+            saved_revision: 0,
             hint: None,
             azure: azure::AzureState::from_saved(s.azure),
             permissions: permissions::Permissions::default(),
             appearance: s.appearance,
+            unread: s.unread,
         }
         .gated()
     }
@@ -170,6 +177,7 @@ impl Wizard {
             profiles: self.profiles.clone(),
             azure: self.azure.saved().to_vec(),
             appearance: self.appearance,
+            unread: self.unread.clone(),
         }
     }
 
@@ -178,7 +186,7 @@ impl Wizard {
     /// Both counters only grow, so their sum changes when either does.
     pub fn settings_key(&self) -> (u64, Step, Method) {
         (
-            self.revision + self.azure.revision(),
+            self.saved_revision + self.azure.revision(),
             self.step,
             self.method,
         )
@@ -195,6 +203,12 @@ impl Wizard {
         self.lookup = Lookup::build(&self.profiles, self.discovery());
     }
 
+    /// A change to what is saved.
+    fn profiles_changed(&mut self) {
+        self.saved_revision += 1;
+        self.changed();
+    }
+
     pub fn appearance(&self) -> Appearance {
         self.appearance
     }
@@ -203,8 +217,13 @@ impl Wizard {
     pub fn set_appearance(&mut self, appearance: Appearance) {
         if self.appearance != appearance {
             self.appearance = appearance;
-            self.revision += 1;
+            self.saved_revision += 1;
         }
+    }
+
+    /// Profiles in settings.json this version cannot read (kept as they are).
+    pub fn unread_profiles(&self) -> Vec<String> {
+        self.unread.profile_names()
     }
 
     pub fn profiles(&self) -> &[SavedProfile] {
@@ -427,7 +446,7 @@ impl Wizard {
     pub fn set_enabled(&mut self, name: &str, on: bool) {
         if let Some(p) = self.profiles.iter_mut().find(|p| p.name == name) {
             p.enabled = on;
-            self.changed();
+            self.profiles_changed();
         }
     }
 
@@ -437,7 +456,7 @@ impl Wizard {
         self.profiles.retain(|p| p.name != name);
         self.reports.remove(name);
         self.connecting.remove(name);
-        self.changed();
+        self.profiles_changed();
     }
 
     pub fn enabled_names(&self) -> Vec<String> {
@@ -489,6 +508,7 @@ impl Wizard {
                     permissions: None,
                 }),
             }
+            self.saved_revision += 1;
         }
         self.reports.insert(report.profile.clone(), report);
         self.changed();
@@ -498,6 +518,17 @@ impl Wizard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reading_of_the_files_alone_never_asks_for_a_save() {
+        let mut w = Wizard::default();
+        let before = w.settings_key();
+        w.set_discovery(Instant::now(), Discovery::default());
+        w.set_discovery(Instant::now(), Discovery::default());
+        assert_eq!(w.settings_key(), before);
+        w.set_appearance(Appearance::Dark);
+        assert_ne!(w.settings_key(), before);
+    }
     use crate::aws::check::{Identity, Outcome};
 
     fn passed(name: &str) -> CheckReport {

@@ -4,7 +4,7 @@
 use super::ids::Guid;
 use super::verify::Verdict;
 use serde::{Deserialize, Serialize};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedSubscription {
@@ -53,7 +53,7 @@ impl SavedSubscription {
 
     pub fn verified_time(&self) -> Option<SystemTime> {
         self.verified_at
-            .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s))
+            .and_then(crate::time_words::from_epoch_secs)
     }
 }
 
@@ -84,7 +84,7 @@ mod tests {
             } else {
                 Outcome::Failed(crate::azure::diagnose::not_signed_in(""))
             },
-            checked_at: SystemTime::UNIX_EPOCH + Duration::from_secs(at),
+            checked_at: SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(at),
         }
     }
 

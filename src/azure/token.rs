@@ -79,7 +79,8 @@ pub fn parse(stdout: &str) -> Result<AccessToken, String> {
     }
     Ok(AccessToken {
         secret: p.access_token,
-        expires_at: SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
+        expires_at: crate::time_words::from_epoch_secs(secs)
+            .ok_or("az account get-access-token printed an expires_on that is no time")?,
         tenant: p.tenant.as_deref().and_then(Guid::parse),
     })
 }

@@ -10,7 +10,6 @@ use crate::aws::permissions::saved::SavedPermissions;
 use crate::aws::permissions::{COST_EXPLORER_PRICE, Capability, PermissionReport, not_checked};
 use crate::time_words::ago;
 use egui::{RichText, Ui};
-use std::time::{Duration, SystemTime};
 
 pub enum Action {
     Check {
@@ -158,8 +157,7 @@ fn remembered(ui: &mut Ui, s: &SavedPermissions) {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let when = SystemTime::UNIX_EPOCH
-        .checked_add(Duration::from_secs(s.checked_at))
+    let when = crate::time_words::from_epoch_secs(s.checked_at)
         .map(ago)
         .unwrap_or_default();
     let mut parts = Vec::new();

@@ -243,6 +243,14 @@ fn header(ui: &mut Ui, wizard: &Wizard, azure_busy: bool) -> Option<Action> {
     if !wizard.azure.saved().is_empty() {
         section_heading(ui, "AWS profiles");
     }
+    for name in wizard.unread_profiles() {
+        caption(
+            ui,
+            &format!(
+                "{name}: written by a newer Escher; kept as it is in your settings, not used by this version"
+            ),
+        );
+    }
     if wizard.profiles().is_empty()
         && empty_state(
             ui,

@@ -39,7 +39,7 @@ impl Wizard {
         self.permissions
             .reports
             .insert(report.profile.clone(), report);
-        self.changed();
+        self.profiles_changed();
     }
 
     /// What is known of `name`'s permissions: this session's report, else

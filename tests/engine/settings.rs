@@ -137,3 +137,40 @@ fn the_command_line_reads_a_corrupt_settings_file_and_leaves_it_alone() {
         );
     }
 }
+
+fn named(names: &[&str]) -> Settings {
+    let mut s = sample();
+    s.profiles = names
+        .iter()
+        .map(|n| SavedProfile {
+            name: (*n).into(),
+            ..sample().profiles[0].clone()
+        })
+        .collect();
+    s
+}
+
+fn names_on_disk(store: &Store) -> Vec<String> {
+    let (s, _) = store.read();
+    s.profiles.into_iter().map(|p| p.name).collect()
+}
+
+#[test]
+fn two_windows_keep_each_others_profiles_and_a_removal_stays_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    Store::new(dir.path()).save(&named(&["shared"])).unwrap();
+    let mut first = Store::new(dir.path());
+    let mut second = Store::new(dir.path());
+    first.load();
+    second.load();
+    second.save(&named(&["shared", "from-second"])).unwrap();
+    // The first window saves what it knows: it never saw from-second.
+    first.save(&named(&["shared", "from-first"])).unwrap();
+    assert_eq!(
+        names_on_disk(&first),
+        ["shared", "from-first", "from-second"]
+    );
+    // A profile removed in the first window stays removed; the other's stays.
+    first.save(&named(&["from-first"])).unwrap();
+    assert_eq!(names_on_disk(&first), ["from-first", "from-second"]);
+}

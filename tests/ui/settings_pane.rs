@@ -220,3 +220,55 @@ fn a_verification_time_beyond_any_clock_reads_as_unknown() {
             .is_some()
     );
 }
+
+#[test]
+fn entries_a_newer_escher_wrote_and_the_largest_numbers_keep_every_setting() {
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let newer = r#"{"name":"future","enabled":true,"kind":"sso_token_provider_v2","region":null,"identity":null,"verified_at":null}"#;
+    let newer_sub = r#"{"cloud":"AzureCloud","subscription_id":"not-a-guid","shape":"v2"}"#;
+    let max = u64::MAX;
+    std::fs::write(
+        w.config_dir.path().join("settings.json"),
+        format!(
+            r#"{{"schema_version": 1, "step": "connect_aws", "method": "Sso", "appearance": "sepia", "profiles": [
+            {{"name": "prod-admin", "enabled": true, "kind": "access_keys", "region": "us-east-1",
+             "identity": {{"account": "123456789012", "arn": "arn:aws:iam::123456789012:user/alice", "user_id": "AIDAALICE"}},
+             "verified_at": {max},
+             "permissions": {{"allowed": ["ec2"], "can_write": false, "checked_at": {max}}}}},
+            {newer}],
+            "azure": [{{"cloud": "AzureCloud", "tenant_id": "c0000000-0000-0000-0000-00000000000c",
+              "subscription_id": "aaaaaaaa-0000-0000-0000-000000000001", "name": "Contoso", "user_name": "a@contoso.com",
+              "verified_at": {max}, "can_write": false, "enabled": true}}, {newer_sub}]}}"#
+        ),
+    )
+    .unwrap();
+    let mut h = harness(w.app());
+    open_settings(&mut h);
+    assert!(
+        h.query_by_label_contains("future: written by a newer Escher")
+            .is_some()
+    );
+    assert!(h.query_all_by_label_contains("Contoso").next().is_some());
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "Use prod-admin")
+            .is_some()
+    );
+    assert!(
+        std::fs::read_dir(w.config_dir.path())
+            .unwrap()
+            .flatten()
+            .all(|e| !e.file_name().to_string_lossy().contains("corrupt"))
+    );
+    // A change here saves; the entries this version cannot read go back as they were.
+    h.get_by_role_and_label(Role::CheckBox, "Use prod-admin")
+        .click();
+    settle(&mut h);
+    drop(h);
+    let text = std::fs::read_to_string(w.config_dir.path().join("settings.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let kept: serde_json::Value = serde_json::from_str(newer).unwrap();
+    assert!(v["profiles"].as_array().unwrap().contains(&kept), "{text}");
+    let kept_sub: serde_json::Value = serde_json::from_str(newer_sub).unwrap();
+    assert!(v["azure"].as_array().unwrap().contains(&kept_sub), "{text}");
+    assert_eq!(v["profiles"][0]["enabled"], false);
+}
