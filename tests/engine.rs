@@ -20,6 +20,8 @@ mod permissions;
 mod settings;
 #[path = "engine/sso_populate.rs"]
 mod sso_populate;
+#[path = "engine/sso_writes.rs"]
+mod sso_writes;
 #[path = "engine/terminal.rs"]
 mod terminal;
 #[path = "engine/watch.rs"]

@@ -3,7 +3,7 @@
 
 use super::SignIn;
 use super::render::MARKER;
-use super::write::{self, Snapshot, WriteError};
+use super::write::{self, Change, Snapshot, WriteError};
 use std::ops::Range;
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -127,7 +127,17 @@ impl RemovePlan {
     /// Write it, if the file is still as read; returns the backup's path.
     pub fn apply(&self, now: SystemTime) -> Result<PathBuf, WriteError> {
         let (_, stamp) = write::stamps(now);
-        write::commit(&self.snapshot, &self.new_text, &stamp)
+        let names = self.names();
+        let landed = |set: &aws_config::profile::ProfileSet| {
+            names.iter().all(|n| set.get_profile(n).is_none())
+        };
+        write::commit(
+            &self.snapshot,
+            &self.new_text,
+            &stamp,
+            Change::Remove,
+            &landed,
+        )
     }
 }
 
