@@ -179,8 +179,9 @@ pub fn add(env: &AwsEnv, args: &AddArgs) -> Outcome {
     match plan.apply(SystemTime::now()) {
         Ok(w) => {
             let mut out = format!(
-                "Added {count} profiles to {path}; the file as it was is kept as {}:\n",
-                w.backup.display()
+                "Added {count} profiles to {path}; the file as it was is kept as {} ({}):\n",
+                w.backup.display(),
+                backups_kept()
             );
             for p in &plan.profiles {
                 out.push_str(&format!(
@@ -228,15 +229,24 @@ pub fn remove(env: &AwsEnv, profile: &str, dry_run: bool) -> Outcome {
     match plan.apply(SystemTime::now()) {
         Ok(backup) => (
             format!(
-                "Removed {count} profiles Escher added from {path}: {}; the file as it was is kept as {}\n",
+                "Removed {count} profiles Escher added from {path}: {}; the file as it was is kept as {} ({})\n",
                 plan.names().join(", "),
-                backup.display()
+                backup.display(),
+                backups_kept()
             ),
             Vec::new(),
             ExitCode::SUCCESS,
         ),
         Err(e) => fail(vec![format!("escher: {e}")], 1),
     }
+}
+
+/// Where the backups are, said once per write.
+fn backups_kept() -> String {
+    format!(
+        "Escher keeps its last {} backups of the file there",
+        write::BACKUPS_KEPT
+    )
 }
 
 pub fn run_accounts(profile: &str, json: bool) -> ExitCode {

@@ -207,10 +207,11 @@ impl Flow {
                     self.outcome = Some((
                         true,
                         format!(
-                            "Added {} profiles to {}; the file as it was is kept as {}. Escher is verifying them; they appear in Settings → Profiles.",
+                            "Added {} profiles to {}; the file as it was is kept as {} (Escher keeps its last {} backups there). Escher is verifying them; they appear in Settings → Profiles.",
                             w.names.len(),
                             w.path.display(),
-                            w.backup.display()
+                            w.backup.display(),
+                            write::BACKUPS_KEPT
                         ),
                     ));
                     self.preview = None;
@@ -233,10 +234,11 @@ impl Flow {
                     self.outcome = Some((
                         true,
                         format!(
-                            "Removed {} profiles Escher added ({}); the file as it was is kept as {}.",
+                            "Removed {} profiles Escher added ({}); the file as it was is kept as {} (Escher keeps its last {} backups there).",
                             names.len(),
                             names.join(", "),
-                            backup.display()
+                            backup.display(),
+                            write::BACKUPS_KEPT
                         ),
                     ));
                     self.removal = None;

@@ -267,7 +267,10 @@ fn the_written_file_keeps_its_permissions_and_a_symlink_stays_a_link() {
     use std::os::unix::fs::PermissionsExt;
     let aws = portal();
     let home = home();
-    let real = home.path().join("dotfiles-config");
+    // The config kept in a dotfiles repository, linked from ~/.aws.
+    let repo = home.path().join("dotfiles");
+    std::fs::create_dir(&repo).unwrap();
+    let real = repo.join("aws-config");
     std::fs::rename(config_path(&home), &real).unwrap();
     std::os::unix::fs::symlink(&real, config_path(&home)).unwrap();
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -279,6 +282,26 @@ fn the_written_file_keeps_its_permissions_and_a_symlink_stays_a_link() {
             .is_symlink()
     );
     assert_eq!(written.path, real.canonicalize().unwrap());
+    // The backup beside the link, never inside the repository.
+    assert_eq!(
+        written.backup.parent(),
+        Some(home.path().join(".aws").as_path())
+    );
+    assert!(
+        written
+            .backup
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("config.escher-backup-"),
+        "{}",
+        written.backup.display()
+    );
+    let in_repo: Vec<_> = std::fs::read_dir(&repo)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(in_repo, ["aws-config"]);
     assert_eq!(
         std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
         0o600
@@ -402,18 +425,26 @@ fn hostile_names_reach_the_shell_only_quoted() {
 
 /// The real binary, with only this home and the local portal.
 fn escher(home: &Home, aws: &FakeAws, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_escher"))
-        .args(args)
-        .env_clear()
+    with_home(
+        &mut Command::new(env!("CARGO_BIN_EXE_escher")),
+        home,
+        &aws.url,
+    )
+    .args(args)
+    .output()
+    .unwrap()
+}
+
+/// `cmd` with only this home and the local portal in its environment.
+pub fn with_home<'a>(cmd: &'a mut Command, home: &Home, url: &str) -> &'a mut Command {
+    cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home.path())
         .env("ESCHER_CONFIG_DIR", home.path().join("escher-settings"))
-        .env("AWS_ENDPOINT_URL", &aws.url)
-        .output()
-        .unwrap()
+        .env("AWS_ENDPOINT_URL", url)
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -484,6 +515,10 @@ fn escher_sso_add_previews_appends_and_remove_undoes_it() {
     let out = text(&o.stdout);
     assert!(out.starts_with("Added 3 profiles to "), "{out}");
     assert!(out.contains("config.escher-backup-"), "{out}");
+    assert!(
+        out.contains("(Escher keeps its last 5 backups of the file there)"),
+        "{out}"
+    );
     assert!(
         out.contains("  Prod-EU-Admin  111111111111  Admin\n"),
         "{out}"
