@@ -202,7 +202,7 @@ pub fn remove(env: &AwsEnv, profile: &str, dry_run: bool) -> Outcome {
         Ok(s) => s,
         Err(why) => return fail(vec![format!("escher: {why}")], 1),
     };
-    let plan = match write::read(env).and_then(|s| remove::plan(s, &sign_in)) {
+    let plan = match write::read(env).and_then(|s| remove::plan(s, &sign_in, &files)) {
         Ok(p) => p,
         Err(e) => return fail(vec![format!("escher: {e}")], 1),
     };
@@ -216,6 +216,16 @@ pub fn remove(env: &AwsEnv, profile: &str, dry_run: bool) -> Outcome {
             1,
         );
     }
+    if !plan.orphans.is_empty() {
+        let mut lines = vec![format!(
+            "escher: nothing was removed from {path}: these profiles would stop working, because their source_profile leads to a profile Escher added:"
+        )];
+        lines.extend(plan.orphans.iter().map(|o| format!("  {o}")));
+        lines.push(format!(
+            "  Point their source_profile at another profile (or remove them) first, then run `escher sso remove {profile}` again."
+        ));
+        return fail(lines, 1);
+    }
     if dry_run {
         return (
             format!(
@@ -226,7 +236,7 @@ pub fn remove(env: &AwsEnv, profile: &str, dry_run: bool) -> Outcome {
             ExitCode::SUCCESS,
         );
     }
-    match plan.apply(SystemTime::now()) {
+    match plan.apply(SystemTime::now(), remove::Orphans::Refuse) {
         Ok(backup) => (
             format!(
                 "Removed {count} profiles Escher added from {path}: {}; the file as it was is kept as {} ({})\n",

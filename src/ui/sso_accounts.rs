@@ -294,16 +294,29 @@ fn removal(ui: &mut Ui, flow: &Flow) -> Option<Action> {
                 code(ui, plan.text().trim_start_matches(['\r', '\n']), true)
             });
     }
+    if !plan.orphans.is_empty() {
+        ui.add_space(space::S);
+        outcome_note(
+            ui,
+            false,
+            &format!(
+                "These profiles would stop working, because their source_profile leads to a profile being removed: {}. Remove anyway?",
+                plan.orphans
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
     ui.horizontal(|ui| {
         let busy = flow.busy == Some(Busy::Removing);
-        if button_named(
-            ui,
-            !busy && !plan.sections.is_empty(),
-            "Remove them",
-            "Remove them",
-        )
-        .clicked()
-        {
+        let label = if plan.orphans.is_empty() {
+            "Remove them"
+        } else {
+            "Remove them anyway"
+        };
+        if button_named(ui, !busy && !plan.sections.is_empty(), label, label).clicked() {
             action = Some(Action::Remove);
         }
         if ui.button("Back to the list").clicked() {

@@ -398,8 +398,9 @@ impl Flow {
         self.busy = Some(Busy::Previewing);
         self.outcome = None;
         self.runtime.spawn_blocking(move || {
+            let files = discover(&env);
             let _ = tx.send(Msg::RemovalPreviewed(
-                write::read(&env).and_then(|s| remove::plan(s, &sign_in)),
+                write::read(&env).and_then(|s| remove::plan(s, &sign_in, &files)),
             ));
             wake();
         });
@@ -412,7 +413,10 @@ impl Flow {
         self.busy = Some(Busy::Removing);
         let tx = self.tx.clone();
         self.runtime.spawn_blocking(move || {
-            let result = plan.apply(SystemTime::now()).map(|b| (b, plan.names()));
+            // The window names every orphan and asks before this click.
+            let result = plan
+                .apply(SystemTime::now(), remove::Orphans::Leave)
+                .map(|b| (b, plan.names()));
             let _ = tx.send(Msg::Removed(result));
             wake();
         });

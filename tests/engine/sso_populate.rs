@@ -365,10 +365,12 @@ fn remove_takes_out_only_what_escher_added_and_restores_the_file() {
 
     let env = home.env(&aws.url);
     let sign_in = sign_in_of(&discover(&env), "me").unwrap();
-    let plan = remove::plan(write::read(&env).unwrap(), &sign_in).unwrap();
+    let plan = remove::plan(write::read(&env).unwrap(), &sign_in, &discover(&env)).unwrap();
     assert_eq!(plan.names().len(), 3);
     assert!(plan.text().contains("[profile Prod-EU-Admin]"));
-    let backup = plan.apply(SystemTime::now()).unwrap();
+    let backup = plan
+        .apply(SystemTime::now(), remove::Orphans::Refuse)
+        .unwrap();
     let after = std::fs::read_to_string(config_path(&home)).unwrap();
     assert_eq!(after, expected);
     assert_eq!(std::fs::read_to_string(backup).unwrap(), text);
@@ -612,7 +614,7 @@ fn a_write_that_would_read_differently_is_refused() {
         "{OLD_CONFIG}\n\n{MARKER}T from sso-session corp\n[profile p1]\nsso_session = corp\n\n[profile p1]\noutput = json\n"
     );
     std::fs::write(config_path(&home), &text).unwrap();
-    let err = remove::plan(write::read(&env).unwrap(), &sign_in).unwrap_err();
+    let err = remove::plan(write::read(&env).unwrap(), &sign_in, &discover(&env)).unwrap_err();
     assert!(matches!(err, WriteError::WouldChange { .. }), "{err:?}");
     assert!(
         err.to_string()
@@ -680,8 +682,72 @@ fn a_legacy_profile_s_accounts_get_the_legacy_keys() {
         assert_eq!(b["sso_role_name"], "Admin");
         assert_eq!(boto["regions"]["Prod-EU-Admin"], Value::Null);
     }
-    let plan = remove::plan(write::read(&env).unwrap(), &sign_in).unwrap();
+    let plan = remove::plan(write::read(&env).unwrap(), &sign_in, &discover(&env)).unwrap();
     assert_eq!(plan.names().len(), 3);
-    plan.apply(SystemTime::now()).unwrap();
+    plan.apply(SystemTime::now(), remove::Orphans::Refuse)
+        .unwrap();
     assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), legacy);
+}
+
+#[test]
+fn remove_refuses_while_another_profile_s_source_would_go() {
+    let aws = portal();
+    let home = home();
+    let o = escher(&home, &aws, &["sso", "add", "me"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // The user's own role profiles on top of what Escher added, in both files.
+    let mut config = std::fs::read_to_string(config_path(&home)).unwrap();
+    config.push_str(
+        "\n[profile deploy]\nrole_arn = arn:aws:iam::111111111111:role/Deploy\nsource_profile = Prod-EU-Admin\n\
+         \n[profile ci]\nrole_arn = arn:aws:iam::111111111111:role/Ci\nsource_profile = deploy\n\
+         \n[profile fine]\nrole_arn = arn:aws:iam::111111111111:role/Fine\nsource_profile = me\n",
+    );
+    std::fs::write(config_path(&home), &config).unwrap();
+    home.credentials(
+        "[nightly]\nrole_arn = arn:aws:iam::222222222222:role/Nightly\nsource_profile = Dev-ReadOnly-2\n",
+    );
+    let before = home.snapshot();
+
+    let o = escher(&home, &aws, &["sso", "remove", "me"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("escher: nothing was removed from "), "{err}");
+    for named in [
+        "  ci (through deploy to Prod-EU-Admin)\n",
+        "  deploy (its source_profile is Prod-EU-Admin)\n",
+        "  nightly (its source_profile is Dev-ReadOnly-2)\n",
+    ] {
+        assert!(err.contains(named), "{named:?} is not named: {err}");
+    }
+    assert!(!err.contains("fine"), "{err}");
+    assert!(
+        err.contains("then run `escher sso remove me` again"),
+        "{err}"
+    );
+    assert_eq!(
+        home.snapshot(),
+        before,
+        "something was removed or backed up"
+    );
+
+    // The engine refuses the same unless told to leave them (the window's
+    // answer once it has named them).
+    let env = home.env(&aws.url);
+    let files = discover(&env);
+    let sign_in = sign_in_of(&files, "me").unwrap();
+    let plan = remove::plan(write::read(&env).unwrap(), &sign_in, &files).unwrap();
+    let names: Vec<&str> = plan.orphans.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["ci", "deploy", "nightly"]);
+    let err = plan
+        .apply(SystemTime::now(), remove::Orphans::Refuse)
+        .unwrap_err();
+    assert!(matches!(err, WriteError::WouldOrphan { .. }), "{err:?}");
+    assert_eq!(home.snapshot(), before);
+    plan.apply(SystemTime::now(), remove::Orphans::Leave)
+        .unwrap();
+    assert!(
+        !std::fs::read_to_string(config_path(&home))
+            .unwrap()
+            .contains("[profile Prod-EU-Admin]")
+    );
 }

@@ -360,9 +360,9 @@ fn only_writes_leave_backups_and_the_last_five_are_kept() {
             .apply(SystemTime::now())
             .unwrap();
         let before_removal = std::fs::read_to_string(&config).unwrap();
-        let backup = remove::plan(write::read(&env).unwrap(), &sign_in)
+        let backup = remove::plan(write::read(&env).unwrap(), &sign_in, &discover(&env))
             .unwrap()
-            .apply(SystemTime::now())
+            .apply(SystemTime::now(), remove::Orphans::Refuse)
             .unwrap();
         assert_eq!(std::fs::read_to_string(&backup).unwrap(), before_removal);
         last = Some((w.backup, backup));
@@ -383,9 +383,9 @@ fn only_writes_leave_backups_and_the_last_five_are_kept() {
         plan.apply(SystemTime::now()),
         Err(WriteError::Changed { .. })
     ));
-    let nothing = remove::plan(write::read(&env).unwrap(), &sign_in).unwrap();
+    let nothing = remove::plan(write::read(&env).unwrap(), &sign_in, &discover(&env)).unwrap();
     assert!(matches!(
-        nothing.apply(SystemTime::now()),
+        nothing.apply(SystemTime::now(), remove::Orphans::Refuse),
         Err(WriteError::Nothing { .. })
     ));
     assert_eq!(write::backups(&config), kept);

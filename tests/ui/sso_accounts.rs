@@ -259,3 +259,60 @@ fn a_bad_template_says_why_and_nothing_can_be_previewed() {
         "names were proposed from a bad template"
     );
 }
+
+#[test]
+fn remove_names_the_profiles_that_would_lose_their_source_and_asks() {
+    let added = "\n# Added by Escher on 2026-12-01T21:30:00Z from sso-session corp\n[profile Prod-EU-Admin]\n\
+        sso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\n";
+    let deploy = "\n[profile deploy]\nrole_arn = arn:aws:iam::111111111111:role/Deploy\nsource_profile = Prod-EU-Admin\n";
+    let w = World::new(&format!("{CONFIG}{added}{deploy}"), "");
+    w.aws
+        .sso_assignment("tok", "111111111111", "Admin", "AKIAPRODADMIN");
+    w.aws
+        .sso_assignment("tok", "111111111111", "ReadOnly", "AKIAPRODRO");
+    w.aws
+        .identity("AKIAPRODRO", FakeIdentity::user("111111111111", "ReadOnly"));
+    w.home.sso_token("corp", "tok", 3600);
+    let mut h = harness(w.app());
+    to_connect_aws(&mut h);
+    type_name(&mut h, "me");
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the verdict", |h| {
+        h.query_by_label_contains("is verified").is_some()
+    });
+    click(&mut h, "Add more accounts from this sign-in");
+    step_until(&mut h, "the list", |h| {
+        h.query_by_label("already in your files as Prod-EU-Admin")
+            .is_some()
+    });
+    settle(&mut h);
+    click(&mut h, "Remove the profiles Escher added");
+    step_until(&mut h, "the question", |h| {
+        h.query_by_label_contains("would stop working").is_some()
+    });
+    let question = h.get_by_label_contains("would stop working");
+    let node = question.accesskit_node();
+    let text = node.label().or(node.value()).unwrap_or_default();
+    assert!(
+        text.contains("deploy (its source_profile is Prod-EU-Admin). Remove anyway?"),
+        "{text}"
+    );
+    assert!(
+        h.query_by_label("Remove them").is_none(),
+        "Remove is offered without the question"
+    );
+    let before = config(&w);
+    click(&mut h, "Back to the list");
+    settle(&mut h);
+    assert_eq!(config(&w), before, "going back removed something");
+    click(&mut h, "Remove the profiles Escher added");
+    step_until(&mut h, "the question again", |h| {
+        h.query_by_label("Remove them anyway").is_some()
+    });
+    click(&mut h, "Remove them anyway");
+    step_until(&mut h, "the removal", |h| {
+        h.query_by_label_contains("Removed 1 profiles Escher added")
+            .is_some()
+    });
+    assert_eq!(config(&w), format!("{CONFIG}{deploy}"));
+}

@@ -61,6 +61,11 @@ pub enum WriteError {
     WouldChange {
         why: String,
     },
+    /// Profiles that stay would lose their source_profile: nothing was
+    /// removed. Each is described ("deploy (its source_profile is p1)").
+    WouldOrphan {
+        orphans: Vec<String>,
+    },
     /// The new text is the old one: nothing to write, no backup made.
     Nothing {
         path: PathBuf,
@@ -109,6 +114,11 @@ impl fmt::Display for WriteError {
             WriteError::WouldChange { why } => write!(
                 f,
                 "Nothing was written: the new file would not read back as intended ({why})."
+            ),
+            WriteError::WouldOrphan { orphans } => write!(
+                f,
+                "Nothing was removed: these profiles would stop working, because their source_profile leads to a profile being removed: {}. Point their source_profile at another profile first.",
+                orphans.join(", ")
             ),
             WriteError::Nothing { path } => write!(
                 f,
