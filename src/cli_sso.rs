@@ -9,7 +9,8 @@ use crate::aws::sso_populate::list::{ListError, Pace, list};
 use crate::aws::sso_populate::naming::{DEFAULT_TEMPLATE, Proposed, Template, propose};
 use crate::aws::sso_populate::render::region_problem;
 use crate::aws::sso_populate::{
-    Row, SignIn, append, printable, remove, rows, sign_in_of, taken_names, to_add, write,
+    Row, SignIn, append, nothing_to_add, printable, remove, rows, sign_in_of, taken_names, to_add,
+    write,
 };
 use serde_json::{Value, json};
 use std::process::ExitCode;
@@ -99,15 +100,20 @@ pub fn accounts(env: &AwsEnv, profile: &str, json_out: bool) -> Outcome {
                 (None, None, None) => "cannot add".into(),
             };
             out.push_str(&format!(
-                "{}  {}  {}  {profile}\n",
-                r.reach.account_id,
-                r.reach.role_name,
-                printable(&r.reach.account_name)
+                "{}  {}  {}  {}\n",
+                printable(&r.reach.account_id),
+                printable(&r.reach.role_name),
+                printable(&r.reach.account_name),
+                printable(&profile)
             ));
         }
         out
     };
-    (out, Vec::new(), ExitCode::SUCCESS)
+    let notes = nothing_to_add(&l.rows)
+        .map(|why| format!("escher: nothing to add: {why}"))
+        .into_iter()
+        .collect();
+    (out, notes, ExitCode::SUCCESS)
 }
 
 pub struct AddArgs {
@@ -146,15 +152,18 @@ pub fn add(env: &AwsEnv, args: &AddArgs) -> Outcome {
     notes.extend(l.rows.iter().filter_map(|r| {
         r.problem.as_ref().map(|why| {
             format!(
-                "escher: {} {} left out: {why}",
-                r.reach.account_id,
-                printable(&r.reach.role_name)
+                "escher: {} {} left out: {}",
+                printable(&r.reach.account_id),
+                printable(&r.reach.role_name),
+                printable(why)
             )
         })
     }));
     if profiles.is_empty() {
+        let why = nothing_to_add(&l.rows)
+            .unwrap_or_else(|| "no account and role got a profile name".into());
         notes.push(format!(
-            "escher: nothing to add: every account and role the sign-in of {} reaches is already a profile (escher sso accounts {} lists them)",
+            "escher: nothing to add from the sign-in of {}: {why} (escher sso accounts {} lists them)",
             args.profile, args.profile
         ));
         return fail(notes, 1);

@@ -173,12 +173,11 @@ fn rows(ui: &mut Ui, flow: &mut Flow) {
                 };
                 let can = flow.can_add(i);
                 let account = printable(&row.reach.account_name);
+                let id = printable(&row.reach.account_id);
+                let role = printable(&row.reach.role_name);
                 ui.horizontal(|ui| {
                     let mut on = flow.chosen.get(i).copied().unwrap_or(false) && can;
-                    let name = format!(
-                        "Add {account} {} {}",
-                        row.reach.account_id, row.reach.role_name
-                    );
+                    let name = format!("Add {account} {id} {role}");
                     let check = ui.add_enabled(can, egui::Checkbox::without_text(&mut on));
                     check.widget_info(|| {
                         egui::WidgetInfo::selected(egui::Role::CheckBox, can, on, &name)
@@ -192,10 +191,10 @@ fn rows(ui: &mut Ui, flow: &mut Flow) {
                         [measure::ACCOUNT_NAME, ROW_HEIGHT],
                         egui::Label::new(account).truncate(),
                     );
-                    ui.label(RichText::new(&row.reach.account_id).monospace());
+                    ui.label(RichText::new(id).monospace());
                     ui.add_sized(
                         [measure::ROLE_NAME, ROW_HEIGHT],
-                        egui::Label::new(row.reach.role_name.as_str()).truncate(),
+                        egui::Label::new(role).truncate(),
                     );
                     match (&row.existing, names.get(i).cloned().flatten(), &row.problem) {
                         (Some(e), _, _) => {
@@ -208,7 +207,7 @@ fn rows(ui: &mut Ui, flow: &mut Flow) {
                             }
                         }
                         (None, None, Some(why)) => {
-                            caption(ui, &format!("cannot be added: {why}"));
+                            caption(ui, &format!("cannot be added: {}", printable(why)));
                         }
                         (None, None, None) => {}
                     }

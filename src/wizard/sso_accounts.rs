@@ -12,7 +12,9 @@ use crate::aws::sso_populate::naming::{DEFAULT_TEMPLATE, Proposed, Template, pro
 use crate::aws::sso_populate::remove::{self, RemovePlan};
 use crate::aws::sso_populate::render::{configure_commands, region_problem};
 use crate::aws::sso_populate::write::{self, WriteError};
-use crate::aws::sso_populate::{Row, SignIn, rows, sign_in_of, taken_names, to_add};
+use crate::aws::sso_populate::{
+    Row, SignIn, nothing_to_add, rows, sign_in_of, taken_names, to_add,
+};
 use crate::background::Wake;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -327,6 +329,9 @@ impl Flow {
             region_problem(self.region.trim()).filter(|_| !self.region.trim().is_empty())
         {
             return Some(e);
+        }
+        if let Some(why) = nothing_to_add(self.rows()) {
+            return Some(format!("Nothing to add: {why}."));
         }
         (self.chosen_count() == 0).then(|| "Pick at least one account and role to add.".into())
     }

@@ -751,3 +751,101 @@ fn remove_refuses_while_another_profile_s_source_would_go() {
             .contains("[profile Prod-EU-Admin]")
     );
 }
+
+#[test]
+fn portal_text_reaches_the_terminal_printable_and_all_refused_is_said() {
+    let aws = FakeAws::start();
+    // Roles no config file can hold, with a terminal title and a clear
+    // screen in them, and account names with the same.
+    let evil_role = "Admin\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    aws.sso_assignment("tok", "111111111111", evil_role, "AKIAEVIL1");
+    aws.sso_assignment("tok", "222222222222", "Read\u{1b}[31mOnly\r\n", "AKIAEVIL2");
+    aws.account_name("111111111111", "Prod\u{1b}[8m hidden")
+        .account_name("222222222222", "Dev\u{9b}31m");
+    let home = home();
+    let o = escher(&home, &aws, &["sso", "accounts", "me"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    for (what, t) in [("stdout", &out), ("stderr", &err)] {
+        assert!(
+            !t.chars().any(|c| c.is_control() && c != '\n'),
+            "a control character reached the terminal on {what}: {t:?}"
+        );
+    }
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        out.contains("cannot add: the portal gave a role name"),
+        "{out}"
+    );
+    assert!(
+        err.contains("nothing to add: every account and role the portal gave has a value a config file cannot hold safely"),
+        "{err}"
+    );
+
+    let o = escher(&home, &aws, &["sso", "add", "me"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        !err.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the terminal: {err:?}"
+    );
+    assert!(err.contains("escher: 111111111111 Admin"), "{err}");
+    assert!(
+        err.contains(
+            "every account and role the portal gave has a value a config file cannot hold safely"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("already a profile"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(config_path(&home)).unwrap(),
+        OLD_CONFIG
+    );
+}
+
+#[test]
+fn default_is_never_written() {
+    use escher::aws::profile_name::ProfileName;
+    use escher::aws::sso_populate::render::NewProfile;
+    let aws = portal();
+    let home = home();
+    let o = escher(
+        &home,
+        &aws,
+        &["sso", "add", "me", "--template", "default", "--dry-run"],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(!out.contains("[profile default]"), "{out}");
+    for n in 2..=4 {
+        assert!(out.contains(&format!("[profile default-{n}]")), "{out}");
+    }
+    assert!(
+        text(&o.stderr).contains(
+            "“default” is the profile every aws command without --profile uses; named default-2 instead"
+        ),
+        "{}",
+        text(&o.stderr)
+    );
+    // Nor can the engine be handed one.
+    let env = home.env(&aws.url);
+    let sign_in = sign_in_of(&discover(&env), "me").unwrap();
+    let default = NewProfile {
+        name: ProfileName::parse("default").unwrap(),
+        account_id: "111111111111".into(),
+        role_name: "Admin".into(),
+        region: None,
+    };
+    let err = append::plan(
+        write::read(&env).unwrap(),
+        &sign_in,
+        vec![default],
+        SystemTime::now(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a profile named default is never added"),
+        "{err}"
+    );
+}

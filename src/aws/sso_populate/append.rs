@@ -2,6 +2,7 @@
 //! file written is the old bytes followed by it, nothing else.
 
 use super::SignIn;
+use super::naming::DEFAULT_PROFILE;
 use super::render::{NewProfile, block};
 use super::write::{self, Change, Snapshot, WriteError};
 use aws_config::profile::ProfileSet;
@@ -36,6 +37,13 @@ pub fn plan(
     profiles: Vec<NewProfile>,
     now: SystemTime,
 ) -> Result<AppendPlan, WriteError> {
+    // `[profile default]` would change what every `aws` command without
+    // `--profile` uses.
+    if profiles.iter().any(|p| p.name.as_str() == DEFAULT_PROFILE) {
+        return Err(WriteError::WouldChange {
+            why: "a profile named default is never added".into(),
+        });
+    }
     let (added_at, _) = write::stamps(now);
     let eol = snapshot.eol();
     let mut text = String::new();
@@ -80,11 +88,6 @@ fn reads_as_chosen(
 /// Whether `after` reads profile `p` as it was chosen.
 fn reads_as(after: &ProfileSet, sign_in: &SignIn, p: &NewProfile) -> Result<(), String> {
     let name = p.name.as_str();
-    if name == "default" {
-        // `[profile default]` would change what every `aws` command without
-        // `--profile` uses.
-        return Err("a profile named default is never added".into());
-    }
     let got = after
         .get_profile(name)
         .ok_or_else(|| format!("profile {name} would not be read"))?;
