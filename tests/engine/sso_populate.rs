@@ -5,9 +5,11 @@
 use crate::common::{FakeAws, FakeIdentity, Home};
 use escher::aws::check::Connections;
 use escher::aws::diagnose::Case;
+use escher::aws::profile_name::ProfileName;
 use escher::aws::profiles::discover;
 use escher::aws::sso_populate::list::{ListError, Pace, list};
 use escher::aws::sso_populate::naming::{DEFAULT_TEMPLATE, Template, propose};
+use escher::aws::sso_populate::render::NewProfile;
 use escher::aws::sso_populate::write::{self, WriteError};
 use escher::aws::sso_populate::{Row, append, remove, rows, sign_in_of, taken_names, to_add};
 use serde_json::Value;
@@ -150,6 +152,23 @@ fn an_expired_sign_in_says_so_with_the_sign_in_command() {
     };
     assert_eq!(d.case, Case::SsoTokenExpired);
     assert_eq!(aws.sso_calls(), 0);
+}
+
+/// A profile to add, as the portal could offer it.
+pub fn new_profile(name: &str, account: &str, role: &str) -> NewProfile {
+    NewProfile {
+        name: ProfileName::parse(name).unwrap(),
+        account_id: account.into(),
+        role_name: role.into(),
+        region: None,
+    }
+}
+
+/// The plan for adding `p` from the sign-in of `me`, from the file as it is.
+fn plan_one(home: &Home, p: NewProfile) -> Result<append::AppendPlan, WriteError> {
+    let env = home.env("http://127.0.0.1:9");
+    let sign_in = sign_in_of(&discover(&env), "me").unwrap();
+    append::plan(write::read(&env)?, &sign_in, vec![p], SystemTime::now())
 }
 
 /// The whole add: names, the plan, the write, read back.
@@ -583,24 +602,15 @@ fn escher_sso_says_what_cannot_be_done() {
 
 #[test]
 fn a_write_that_would_read_differently_is_refused() {
-    use escher::aws::profile_name::ProfileName;
-    use escher::aws::sso_populate::render::{MARKER, NewProfile};
+    use escher::aws::sso_populate::render::MARKER;
     let aws = portal();
     let home = home();
     let env = home.env(&aws.url);
     let sign_in = sign_in_of(&discover(&env), "me").unwrap();
     // A name already in the file: appending would merge into it.
-    let taken = NewProfile {
-        name: ProfileName::parse("Dev-ReadOnly").unwrap(),
-        account_id: "222222222222".into(),
-        role_name: "ReadOnly".into(),
-        region: None,
-    };
-    let err = append::plan(
-        write::read(&env).unwrap(),
-        &sign_in,
-        vec![taken],
-        SystemTime::now(),
+    let err = plan_one(
+        &home,
+        new_profile("Dev-ReadOnly", "222222222222", "ReadOnly"),
     )
     .unwrap_err();
     assert!(
@@ -805,8 +815,6 @@ fn portal_text_reaches_the_terminal_printable_and_all_refused_is_said() {
 
 #[test]
 fn default_is_never_written() {
-    use escher::aws::profile_name::ProfileName;
-    use escher::aws::sso_populate::render::NewProfile;
     let aws = portal();
     let home = home();
     let o = escher(
@@ -828,21 +836,7 @@ fn default_is_never_written() {
         text(&o.stderr)
     );
     // Nor can the engine be handed one.
-    let env = home.env(&aws.url);
-    let sign_in = sign_in_of(&discover(&env), "me").unwrap();
-    let default = NewProfile {
-        name: ProfileName::parse("default").unwrap(),
-        account_id: "111111111111".into(),
-        role_name: "Admin".into(),
-        region: None,
-    };
-    let err = append::plan(
-        write::read(&env).unwrap(),
-        &sign_in,
-        vec![default],
-        SystemTime::now(),
-    )
-    .unwrap_err();
+    let err = plan_one(&home, new_profile("default", "111111111111", "Admin")).unwrap_err();
     assert!(
         err.to_string()
             .contains("a profile named default is never added"),

@@ -3,11 +3,9 @@
 //! bytes, a file its owner made read-only, one that belongs to another
 //! user, and the backups each write leaves.
 
-use super::sso_populate::{OLD_CONFIG, home, portal, text, with_home};
+use super::sso_populate::{OLD_CONFIG, home, new_profile, portal, text, with_home};
 use crate::common::Home;
-use escher::aws::profile_name::ProfileName;
 use escher::aws::profiles::discover;
-use escher::aws::sso_populate::render::NewProfile;
 use escher::aws::sso_populate::write::{self, WriteError};
 use escher::aws::sso_populate::{append, remove, sign_in_of};
 use std::io::{BufRead, BufReader};
@@ -19,15 +17,6 @@ fn config_path(home: &Home) -> PathBuf {
     home.path().join(".aws/config")
 }
 
-fn one_profile(name: &str) -> Vec<NewProfile> {
-    vec![NewProfile {
-        name: ProfileName::parse(name).unwrap(),
-        account_id: "111111111111".into(),
-        role_name: "Admin".into(),
-        region: None,
-    }]
-}
-
 /// The sign-in of `me`, and a way to plan adding one profile from it.
 fn planner(home: &Home) -> impl Fn(&str) -> Result<append::AppendPlan, WriteError> {
     let env = home.env("http://127.0.0.1:9");
@@ -36,7 +25,7 @@ fn planner(home: &Home) -> impl Fn(&str) -> Result<append::AppendPlan, WriteErro
         append::plan(
             write::read(&env)?,
             &sign_in,
-            one_profile(name),
+            vec![new_profile(name, "111111111111", "Admin")],
             SystemTime::now(),
         )
     }

@@ -297,7 +297,7 @@ pub fn commit(
     may_write(path, &meta)?;
     let keep = Keep::like(&meta);
     let new = prepare_keeping(path, new_text.as_bytes(), &keep).map_err(refused(
-        "write beside",
+        "write the new file beside",
         path,
         &meta,
     ))?;
