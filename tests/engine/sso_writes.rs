@@ -109,7 +109,15 @@ fn an_add_the_aws_cli_overwrote_is_said_and_never_claimed() {
         return;
     };
     let (mut added, mut lost, mut changed) = (Vec::new(), Vec::new(), 0);
-    for round in 0..25 {
+    // Until the race was seen both ways among ten writes, within bounds.
+    let started = std::time::Instant::now();
+    for round in 0..400 {
+        let seen = added.len() + lost.len();
+        if (seen >= 10 && !added.is_empty() && !lost.is_empty())
+            || started.elapsed() > std::time::Duration::from_secs(40)
+        {
+            break;
+        }
         let name = format!("race-{round}");
         let plan = match plan_one(&name) {
             Ok(plan) => plan,
@@ -163,10 +171,7 @@ fn an_add_the_aws_cli_overwrote_is_said_and_never_claimed() {
     );
     assert!(!added.is_empty(), "no add got through the writer");
     assert!(!lost.is_empty(), "the writer never overwrote an add");
-    assert!(
-        rounds > 1000,
-        "the CLI's writer barely ran: {rounds} rounds"
-    );
+    assert!(rounds > 100, "the CLI's writer barely ran: {rounds} rounds");
 }
 
 /// `OLD_CONFIG` grown to 5.7 KB with the user's own notes, as in the report.

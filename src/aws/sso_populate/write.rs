@@ -25,6 +25,7 @@ pub const BACKUPS_KEPT: usize = 5;
 /// old file just before (the AWS CLI reads, then truncates and writes in
 /// place, within milliseconds) has written by then.
 const READ_BACK_AFTER: Duration = Duration::from_millis(150);
+const READ_BACK_FOR: Duration = Duration::from_secs(2);
 
 /// A program that writes in place (truncate, then write) can be caught
 /// half-way: a reading counts once the next ones, this far apart, agree
@@ -391,15 +392,28 @@ fn refused(
     }
 }
 
-/// Whether the file, read back after a pause, holds what was written.
+/// Whether the file, read back after a pause, holds what was written. It
+/// held the new text at the rename, so an empty reading is a writer between
+/// its truncate and its write (a slow one on a busy machine): readings go
+/// on until two non-empty ones agree, for at most [`READ_BACK_FOR`].
 fn read_back(path: &Path, landed: &dyn Fn(&ProfileSet) -> bool) -> bool {
     std::thread::sleep(READ_BACK_AFTER);
-    settled(path)
-        .ok()
-        .flatten()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| parse(&text).ok())
-        .is_some_and(|set| landed(&set))
+    let mut last: Option<Vec<u8>> = None;
+    let readings = READ_BACK_FOR.as_millis() / SETTLE_PAUSE.as_millis();
+    for _ in 0..readings {
+        let Ok(now) = std::fs::read(path) else {
+            return false;
+        };
+        if !now.is_empty() && last.as_ref() == Some(&now) {
+            return String::from_utf8(now)
+                .ok()
+                .and_then(|text| parse(&text).ok())
+                .is_some_and(|set| landed(&set));
+        }
+        last = Some(now);
+        std::thread::sleep(SETTLE_PAUSE);
+    }
+    false
 }
 
 /// The file's bytes once readings a moment apart agree (see
