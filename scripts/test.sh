@@ -3,8 +3,9 @@
 # installs what the tests need and nothing else: Mesa's software Vulkan
 # (lavapipe) for the UI snapshots, the desktop-entry validator for the
 # packaging test, the shells the terminal tests type into (fish), and
-# botocore (the AWS CLI's config parser, from PyPI into a venv under the
-# target dir) for the test that reads Escher's added profiles back with it.
+# awscli with botocore (the AWS CLI's config parser and its config writer,
+# from PyPI into a venv under the target dir) for the tests that read
+# Escher's added profiles back with it and that race the CLI's own writer.
 # Then it runs every test: `bash scripts/test.sh [cargo test args…]`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,15 +24,17 @@ else
   echo "scripts/test.sh: not a Debian-like system; install Mesa's Vulkan driver, desktop-file-validate and fish yourself" >&2
 fi
 
-if python3 -c 'import botocore' >/dev/null 2>&1; then
+needs='import botocore, awscli.customizations.configure.writer'
+if python3 -c "$needs" >/dev/null 2>&1; then
   export ESCHER_TEST_PYTHON=python3
 else
   mkdir -p "${CARGO_TARGET_DIR:-target}"
   venv="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/botocore-venv"
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  if ! "$venv/bin/python" -c 'import botocore' >/dev/null 2>&1; then
-    echo "scripts/test.sh: installing botocore into $venv" >&2
-    "$venv/bin/python" -m pip install -q botocore
+  if ! "$venv/bin/python" -c "$needs" >/dev/null 2>&1; then
+    # awscli brings the botocore it was released with (about 35 MB in all).
+    echo "scripts/test.sh: installing awscli and botocore into $venv" >&2
+    "$venv/bin/python" -m pip install -q awscli
   fi
   export ESCHER_TEST_PYTHON="$venv/bin/python"
 fi

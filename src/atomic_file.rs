@@ -9,11 +9,59 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// New content written and flushed beside `target`, not yet in its place.
+/// Dropped without `commit`, it removes its temporary file.
 #[derive(Debug)]
 pub struct Prepared {
     tmp: PathBuf,
     target: PathBuf,
+    done: bool,
 }
+
+/// What the temporary file is given before any byte is written, so the
+/// file that replaces the old one is like it.
+#[derive(Clone, Debug, Default)]
+pub struct Keep {
+    pub permissions: Option<std::fs::Permissions>,
+    /// Owner and group (Unix): a new file is its creator's, so without
+    /// this a root process would hand the user's file to root.
+    pub owner: Option<(u32, u32)>,
+}
+
+impl Keep {
+    /// The permissions and, on Unix, the owner and group of `old`.
+    pub fn like(old: &std::fs::Metadata) -> Self {
+        #[cfg(unix)]
+        let owner = {
+            use std::os::unix::fs::MetadataExt;
+            Some((old.uid(), old.gid()))
+        };
+        #[cfg(not(unix))]
+        let owner = None;
+        Keep {
+            permissions: Some(old.permissions()),
+            owner,
+        }
+    }
+}
+
+/// The owner `Keep` asked for could not be given: only root may give a
+/// file to another user (or to a group its creator is not in).
+#[derive(Debug)]
+pub struct OwnerNotKept {
+    source: std::io::Error,
+}
+
+impl std::fmt::Display for OwnerNotKept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the new file could not be given the old one's owner: {}",
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for OwnerNotKept {}
 
 /// Write `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -23,7 +71,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// First half of a write: the content in a temporary file in the same
 /// folder (a rename only stays atomic within one file system), flushed.
 pub fn prepare(path: &Path, bytes: &[u8]) -> std::io::Result<Prepared> {
-    prepare_with(path, bytes, None)
+    prepare_keeping(path, bytes, &Keep::default())
 }
 
 /// The same, the temporary file given `permissions` before any byte is
@@ -33,6 +81,17 @@ pub fn prepare_with(
     bytes: &[u8],
     permissions: Option<std::fs::Permissions>,
 ) -> std::io::Result<Prepared> {
+    let keep = Keep {
+        permissions,
+        owner: None,
+    };
+    prepare_keeping(path, bytes, &keep)
+}
+
+/// The same, the temporary file given what `keep` says first. An owner it
+/// cannot give (only root may give a file away) is an error
+/// (`PermissionDenied`), and nothing is left behind.
+pub fn prepare_keeping(path: &Path, bytes: &[u8], keep: &Keep) -> std::io::Result<Prepared> {
     // Two writers in one process (two Save as… in a row) get two names.
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let dir = folder_of(path);
@@ -45,24 +104,54 @@ pub fn prepare_with(
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
-    let written = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        if let Some(p) = permissions {
-            f.set_permissions(p)?;
-        }
-        f.write_all(bytes)?;
-        f.sync_all()
-    })();
-    match written {
-        Ok(()) => Ok(Prepared {
-            tmp,
-            target: path.to_path_buf(),
-        }),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
+    let mut f = new_file(&tmp)?;
+    // From here on the temporary file is removed on any error.
+    let prepared = Prepared {
+        tmp,
+        target: path.to_path_buf(),
+        done: false,
+    };
+    give_owner(&f, keep.owner)?;
+    if let Some(p) = &keep.permissions {
+        f.set_permissions(p.clone())?;
     }
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(prepared)
+}
+
+fn new_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    // Nobody else may read it before its own permissions are set.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+#[cfg(unix)]
+fn give_owner(f: &std::fs::File, owner: Option<(u32, u32)>) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Some((uid, gid)) = owner else {
+        return Ok(());
+    };
+    let now = f.metadata()?;
+    let uid = (now.uid() != uid).then_some(uid);
+    let gid = (now.gid() != gid).then_some(gid);
+    if uid.is_none() && gid.is_none() {
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(f, uid, gid).map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            std::io::Error::new(e.kind(), OwnerNotKept { source: e })
+        }
+        _ => e,
+    })
+}
+
+#[cfg(not(unix))]
+fn give_owner(_: &std::fs::File, _: Option<(u32, u32)>) -> std::io::Result<()> {
+    Ok(())
 }
 
 impl Prepared {
@@ -73,16 +162,22 @@ impl Prepared {
 
     /// Second half: the rename that makes it the file, then the folder is
     /// flushed so the rename itself survives a power cut.
-    pub fn commit(self) -> std::io::Result<()> {
-        if let Err(e) = std::fs::rename(&self.tmp, &self.target) {
-            let _ = std::fs::remove_file(&self.tmp);
-            return Err(e);
-        }
+    pub fn commit(mut self) -> std::io::Result<()> {
+        std::fs::rename(&self.tmp, &self.target)?;
+        self.done = true;
         #[cfg(unix)]
         if let Ok(dir) = std::fs::File::open(folder_of(&self.target)) {
             let _ = dir.sync_all();
         }
         Ok(())
+    }
+}
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 
@@ -141,5 +236,15 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["f.json"], "the temp file was left behind");
+    }
+
+    #[test]
+    fn a_prepared_write_dropped_uncommitted_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.json");
+        let prepared = prepare(&path, b"new").unwrap();
+        assert!(prepared.temp_path().exists());
+        drop(prepared);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

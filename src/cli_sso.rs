@@ -9,7 +9,8 @@ use crate::aws::sso_populate::list::{ListError, Pace, list};
 use crate::aws::sso_populate::naming::{DEFAULT_TEMPLATE, Proposed, Template, propose};
 use crate::aws::sso_populate::render::region_problem;
 use crate::aws::sso_populate::{
-    Row, SignIn, append, printable, remove, rows, sign_in_of, taken_names, to_add, write,
+    Row, SignIn, append, nothing_to_add, printable, remove, rows, sign_in_of, taken_names, to_add,
+    write,
 };
 use serde_json::{Value, json};
 use std::process::ExitCode;
@@ -99,15 +100,20 @@ pub fn accounts(env: &AwsEnv, profile: &str, json_out: bool) -> Outcome {
                 (None, None, None) => "cannot add".into(),
             };
             out.push_str(&format!(
-                "{}  {}  {}  {profile}\n",
-                r.reach.account_id,
-                r.reach.role_name,
-                printable(&r.reach.account_name)
+                "{}  {}  {}  {}\n",
+                printable(&r.reach.account_id),
+                printable(&r.reach.role_name),
+                printable(&r.reach.account_name),
+                printable(&profile)
             ));
         }
         out
     };
-    (out, Vec::new(), ExitCode::SUCCESS)
+    let notes = nothing_to_add(&l.rows)
+        .map(|why| format!("escher: nothing to add: {why}"))
+        .into_iter()
+        .collect();
+    (out, notes, ExitCode::SUCCESS)
 }
 
 pub struct AddArgs {
@@ -146,15 +152,18 @@ pub fn add(env: &AwsEnv, args: &AddArgs) -> Outcome {
     notes.extend(l.rows.iter().filter_map(|r| {
         r.problem.as_ref().map(|why| {
             format!(
-                "escher: {} {} left out: {why}",
-                r.reach.account_id,
-                printable(&r.reach.role_name)
+                "escher: {} {} left out: {}",
+                printable(&r.reach.account_id),
+                printable(&r.reach.role_name),
+                printable(why)
             )
         })
     }));
     if profiles.is_empty() {
+        let why = nothing_to_add(&l.rows)
+            .unwrap_or_else(|| "no account and role got a profile name".into());
         notes.push(format!(
-            "escher: nothing to add: every account and role the sign-in of {} reaches is already a profile (escher sso accounts {} lists them)",
+            "escher: nothing to add from the sign-in of {}: {why} (escher sso accounts {} lists them)",
             args.profile, args.profile
         ));
         return fail(notes, 1);
@@ -179,8 +188,9 @@ pub fn add(env: &AwsEnv, args: &AddArgs) -> Outcome {
     match plan.apply(SystemTime::now()) {
         Ok(w) => {
             let mut out = format!(
-                "Added {count} profiles to {path}; the file as it was is kept as {}:\n",
-                w.backup.display()
+                "Added {count} profiles to {path}; the file as it was is kept as {} ({}):\n",
+                w.backup.display(),
+                backups_kept()
             );
             for p in &plan.profiles {
                 out.push_str(&format!(
@@ -201,7 +211,7 @@ pub fn remove(env: &AwsEnv, profile: &str, dry_run: bool) -> Outcome {
         Ok(s) => s,
         Err(why) => return fail(vec![format!("escher: {why}")], 1),
     };
-    let plan = match write::read(env).and_then(|s| remove::plan(s, &sign_in)) {
+    let plan = match write::read(env).and_then(|s| remove::plan(s, &sign_in, &files)) {
         Ok(p) => p,
         Err(e) => return fail(vec![format!("escher: {e}")], 1),
     };
@@ -215,6 +225,16 @@ pub fn remove(env: &AwsEnv, profile: &str, dry_run: bool) -> Outcome {
             1,
         );
     }
+    if !plan.orphans.is_empty() {
+        let mut lines = vec![format!(
+            "escher: nothing was removed from {path}: these profiles would stop working, because their source_profile leads to a profile Escher added:"
+        )];
+        lines.extend(plan.orphans.iter().map(|o| format!("  {o}")));
+        lines.push(format!(
+            "  Point their source_profile at another profile (or remove them) first, then run `escher sso remove {profile}` again."
+        ));
+        return fail(lines, 1);
+    }
     if dry_run {
         return (
             format!(
@@ -225,18 +245,27 @@ pub fn remove(env: &AwsEnv, profile: &str, dry_run: bool) -> Outcome {
             ExitCode::SUCCESS,
         );
     }
-    match plan.apply(SystemTime::now()) {
+    match plan.apply(SystemTime::now(), remove::Orphans::Refuse) {
         Ok(backup) => (
             format!(
-                "Removed {count} profiles Escher added from {path}: {}; the file as it was is kept as {}\n",
+                "Removed {count} profiles Escher added from {path}: {}; the file as it was is kept as {} ({})\n",
                 plan.names().join(", "),
-                backup.display()
+                backup.display(),
+                backups_kept()
             ),
             Vec::new(),
             ExitCode::SUCCESS,
         ),
         Err(e) => fail(vec![format!("escher: {e}")], 1),
     }
+}
+
+/// Where the backups are, said once per write.
+fn backups_kept() -> String {
+    format!(
+        "Escher keeps its last {} backups of the file there",
+        write::BACKUPS_KEPT
+    )
 }
 
 pub fn run_accounts(profile: &str, json: bool) -> ExitCode {

@@ -22,6 +22,8 @@ mod settings;
 mod sso_login;
 #[path = "engine/sso_populate.rs"]
 mod sso_populate;
+#[path = "engine/sso_writes.rs"]
+mod sso_writes;
 #[path = "engine/terminal.rs"]
 mod terminal;
 #[path = "engine/watch.rs"]

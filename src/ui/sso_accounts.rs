@@ -173,12 +173,11 @@ fn rows(ui: &mut Ui, flow: &mut Flow) {
                 };
                 let can = flow.can_add(i);
                 let account = printable(&row.reach.account_name);
+                let id = printable(&row.reach.account_id);
+                let role = printable(&row.reach.role_name);
                 ui.horizontal(|ui| {
                     let mut on = flow.chosen.get(i).copied().unwrap_or(false) && can;
-                    let name = format!(
-                        "Add {account} {} {}",
-                        row.reach.account_id, row.reach.role_name
-                    );
+                    let name = format!("Add {account} {id} {role}");
                     let check = ui.add_enabled(can, egui::Checkbox::without_text(&mut on));
                     check.widget_info(|| {
                         egui::WidgetInfo::selected(egui::Role::CheckBox, can, on, &name)
@@ -192,10 +191,10 @@ fn rows(ui: &mut Ui, flow: &mut Flow) {
                         [measure::ACCOUNT_NAME, ROW_HEIGHT],
                         egui::Label::new(account).truncate(),
                     );
-                    ui.label(RichText::new(&row.reach.account_id).monospace());
+                    ui.label(RichText::new(id).monospace());
                     ui.add_sized(
                         [measure::ROLE_NAME, ROW_HEIGHT],
-                        egui::Label::new(row.reach.role_name.as_str()).truncate(),
+                        egui::Label::new(role).truncate(),
                     );
                     match (&row.existing, names.get(i).cloned().flatten(), &row.problem) {
                         (Some(e), _, _) => {
@@ -208,7 +207,7 @@ fn rows(ui: &mut Ui, flow: &mut Flow) {
                             }
                         }
                         (None, None, Some(why)) => {
-                            caption(ui, &format!("cannot be added: {why}"));
+                            caption(ui, &format!("cannot be added: {}", printable(why)));
                         }
                         (None, None, None) => {}
                     }
@@ -294,16 +293,29 @@ fn removal(ui: &mut Ui, flow: &Flow) -> Option<Action> {
                 code(ui, plan.text().trim_start_matches(['\r', '\n']), true)
             });
     }
+    if !plan.orphans.is_empty() {
+        ui.add_space(space::S);
+        outcome_note(
+            ui,
+            false,
+            &format!(
+                "These profiles would stop working, because their source_profile leads to a profile being removed: {}. Remove anyway?",
+                plan.orphans
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
     ui.horizontal(|ui| {
         let busy = flow.busy == Some(Busy::Removing);
-        if button_named(
-            ui,
-            !busy && !plan.sections.is_empty(),
-            "Remove them",
-            "Remove them",
-        )
-        .clicked()
-        {
+        let label = if plan.orphans.is_empty() {
+            "Remove them"
+        } else {
+            "Remove them anyway"
+        };
+        if button_named(ui, !busy && !plan.sections.is_empty(), label, label).clicked() {
             action = Some(Action::Remove);
         }
         if ui.button("Back to the list").clicked() {

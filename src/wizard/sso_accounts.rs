@@ -12,7 +12,9 @@ use crate::aws::sso_populate::naming::{DEFAULT_TEMPLATE, Proposed, Template, pro
 use crate::aws::sso_populate::remove::{self, RemovePlan};
 use crate::aws::sso_populate::render::{configure_commands, region_problem};
 use crate::aws::sso_populate::write::{self, WriteError};
-use crate::aws::sso_populate::{Row, SignIn, rows, sign_in_of, taken_names, to_add};
+use crate::aws::sso_populate::{
+    Row, SignIn, nothing_to_add, rows, sign_in_of, taken_names, to_add,
+};
 use crate::background::Wake;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -209,10 +211,11 @@ impl Flow {
                     self.outcome = Some((
                         true,
                         format!(
-                            "Added {} profiles to {}; the file as it was is kept as {}. Escher is verifying them; they appear in Settings → Profiles.",
+                            "Added {} profiles to {}; the file as it was is kept as {} (Escher keeps its last {} backups there). Escher is verifying them; they appear in Settings → Profiles.",
                             w.names.len(),
                             w.path.display(),
-                            w.backup.display()
+                            w.backup.display(),
+                            write::BACKUPS_KEPT
                         ),
                     ));
                     self.preview = None;
@@ -235,10 +238,11 @@ impl Flow {
                     self.outcome = Some((
                         true,
                         format!(
-                            "Removed {} profiles Escher added ({}); the file as it was is kept as {}.",
+                            "Removed {} profiles Escher added ({}); the file as it was is kept as {} (Escher keeps its last {} backups there).",
                             names.len(),
                             names.join(", "),
-                            backup.display()
+                            backup.display(),
+                            write::BACKUPS_KEPT
                         ),
                     ));
                     self.removal = None;
@@ -328,6 +332,9 @@ impl Flow {
         {
             return Some(e);
         }
+        if let Some(why) = nothing_to_add(self.rows()) {
+            return Some(format!("Nothing to add: {why}."));
+        }
         (self.chosen_count() == 0).then(|| "Pick at least one account and role to add.".into())
     }
 
@@ -398,8 +405,9 @@ impl Flow {
         self.busy = Some(Busy::Previewing);
         self.outcome = None;
         self.runtime.spawn_blocking(move || {
+            let files = discover(&env);
             let _ = tx.send(Msg::RemovalPreviewed(
-                write::read(&env).and_then(|s| remove::plan(s, &sign_in)),
+                write::read(&env).and_then(|s| remove::plan(s, &sign_in, &files)),
             ));
             wake();
         });
@@ -412,7 +420,10 @@ impl Flow {
         self.busy = Some(Busy::Removing);
         let tx = self.tx.clone();
         self.runtime.spawn_blocking(move || {
-            let result = plan.apply(SystemTime::now()).map(|b| (b, plan.names()));
+            // The window names every orphan and asks before this click.
+            let result = plan
+                .apply(SystemTime::now(), remove::Orphans::Leave)
+                .map(|b| (b, plan.names()));
             let _ = tx.send(Msg::Removed(result));
             wake();
         });

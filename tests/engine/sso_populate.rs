@@ -5,9 +5,11 @@
 use crate::common::{FakeAws, FakeIdentity, Home};
 use escher::aws::check::Connections;
 use escher::aws::diagnose::Case;
+use escher::aws::profile_name::ProfileName;
 use escher::aws::profiles::discover;
 use escher::aws::sso_populate::list::{ListError, Pace, list};
 use escher::aws::sso_populate::naming::{DEFAULT_TEMPLATE, Template, propose};
+use escher::aws::sso_populate::render::NewProfile;
 use escher::aws::sso_populate::write::{self, WriteError};
 use escher::aws::sso_populate::{Row, append, remove, rows, sign_in_of, taken_names, to_add};
 use serde_json::Value;
@@ -152,6 +154,23 @@ fn an_expired_sign_in_says_so_with_the_sign_in_command() {
     assert_eq!(aws.sso_calls(), 0);
 }
 
+/// A profile to add, as the portal could offer it.
+pub fn new_profile(name: &str, account: &str, role: &str) -> NewProfile {
+    NewProfile {
+        name: ProfileName::parse(name).unwrap(),
+        account_id: account.into(),
+        role_name: role.into(),
+        region: None,
+    }
+}
+
+/// The plan for adding `p` from the sign-in of `me`, from the file as it is.
+fn plan_one(home: &Home, p: NewProfile) -> Result<append::AppendPlan, WriteError> {
+    let env = home.env("http://127.0.0.1:9");
+    let sign_in = sign_in_of(&discover(&env), "me").unwrap();
+    append::plan(write::read(&env)?, &sign_in, vec![p], SystemTime::now())
+}
+
 /// The whole add: names, the plan, the write, read back.
 fn add_all(home: &Home, aws: &FakeAws, region: &str) -> append::Written {
     let env = home.env(&aws.url);
@@ -267,7 +286,10 @@ fn the_written_file_keeps_its_permissions_and_a_symlink_stays_a_link() {
     use std::os::unix::fs::PermissionsExt;
     let aws = portal();
     let home = home();
-    let real = home.path().join("dotfiles-config");
+    // The config kept in a dotfiles repository, linked from ~/.aws.
+    let repo = home.path().join("dotfiles");
+    std::fs::create_dir(&repo).unwrap();
+    let real = repo.join("aws-config");
     std::fs::rename(config_path(&home), &real).unwrap();
     std::os::unix::fs::symlink(&real, config_path(&home)).unwrap();
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -279,6 +301,26 @@ fn the_written_file_keeps_its_permissions_and_a_symlink_stays_a_link() {
             .is_symlink()
     );
     assert_eq!(written.path, real.canonicalize().unwrap());
+    // The backup beside the link, never inside the repository.
+    assert_eq!(
+        written.backup.parent(),
+        Some(home.path().join(".aws").as_path())
+    );
+    assert!(
+        written
+            .backup
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("config.escher-backup-"),
+        "{}",
+        written.backup.display()
+    );
+    let in_repo: Vec<_> = std::fs::read_dir(&repo)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(in_repo, ["aws-config"]);
     assert_eq!(
         std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
         0o600
@@ -342,10 +384,12 @@ fn remove_takes_out_only_what_escher_added_and_restores_the_file() {
 
     let env = home.env(&aws.url);
     let sign_in = sign_in_of(&discover(&env), "me").unwrap();
-    let plan = remove::plan(write::read(&env).unwrap(), &sign_in).unwrap();
+    let plan = remove::plan(write::read(&env).unwrap(), &sign_in, &discover(&env)).unwrap();
     assert_eq!(plan.names().len(), 3);
     assert!(plan.text().contains("[profile Prod-EU-Admin]"));
-    let backup = plan.apply(SystemTime::now()).unwrap();
+    let backup = plan
+        .apply(SystemTime::now(), remove::Orphans::Refuse)
+        .unwrap();
     let after = std::fs::read_to_string(config_path(&home)).unwrap();
     assert_eq!(after, expected);
     assert_eq!(std::fs::read_to_string(backup).unwrap(), text);
@@ -402,18 +446,26 @@ fn hostile_names_reach_the_shell_only_quoted() {
 
 /// The real binary, with only this home and the local portal.
 fn escher(home: &Home, aws: &FakeAws, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_escher"))
-        .args(args)
-        .env_clear()
+    with_home(
+        &mut Command::new(env!("CARGO_BIN_EXE_escher")),
+        home,
+        &aws.url,
+    )
+    .args(args)
+    .output()
+    .unwrap()
+}
+
+/// `cmd` with only this home and the local portal in its environment.
+pub fn with_home<'a>(cmd: &'a mut Command, home: &Home, url: &str) -> &'a mut Command {
+    cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home.path())
         .env("ESCHER_CONFIG_DIR", home.path().join("escher-settings"))
-        .env("AWS_ENDPOINT_URL", &aws.url)
-        .output()
-        .unwrap()
+        .env("AWS_ENDPOINT_URL", url)
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -485,6 +537,10 @@ fn escher_sso_add_previews_appends_and_remove_undoes_it() {
     assert!(out.starts_with("Added 3 profiles to "), "{out}");
     assert!(out.contains("config.escher-backup-"), "{out}");
     assert!(
+        out.contains("(Escher keeps its last 5 backups of the file there)"),
+        "{out}"
+    );
+    assert!(
         out.contains("  Prod-EU-Admin  111111111111  Admin\n"),
         "{out}"
     );
@@ -546,24 +602,15 @@ fn escher_sso_says_what_cannot_be_done() {
 
 #[test]
 fn a_write_that_would_read_differently_is_refused() {
-    use escher::aws::profile_name::ProfileName;
-    use escher::aws::sso_populate::render::{MARKER, NewProfile};
+    use escher::aws::sso_populate::render::MARKER;
     let aws = portal();
     let home = home();
     let env = home.env(&aws.url);
     let sign_in = sign_in_of(&discover(&env), "me").unwrap();
     // A name already in the file: appending would merge into it.
-    let taken = NewProfile {
-        name: ProfileName::parse("Dev-ReadOnly").unwrap(),
-        account_id: "222222222222".into(),
-        role_name: "ReadOnly".into(),
-        region: None,
-    };
-    let err = append::plan(
-        write::read(&env).unwrap(),
-        &sign_in,
-        vec![taken],
-        SystemTime::now(),
+    let err = plan_one(
+        &home,
+        new_profile("Dev-ReadOnly", "222222222222", "ReadOnly"),
     )
     .unwrap_err();
     assert!(
@@ -577,7 +624,7 @@ fn a_write_that_would_read_differently_is_refused() {
         "{OLD_CONFIG}\n\n{MARKER}T from sso-session corp\n[profile p1]\nsso_session = corp\n\n[profile p1]\noutput = json\n"
     );
     std::fs::write(config_path(&home), &text).unwrap();
-    let err = remove::plan(write::read(&env).unwrap(), &sign_in).unwrap_err();
+    let err = remove::plan(write::read(&env).unwrap(), &sign_in, &discover(&env)).unwrap_err();
     assert!(matches!(err, WriteError::WouldChange { .. }), "{err:?}");
     assert!(
         err.to_string()
@@ -646,9 +693,10 @@ fn a_legacy_profile_s_accounts_get_the_legacy_keys() {
         assert_eq!(b["sso_role_name"], "Admin");
         assert_eq!(boto["regions"]["Prod-EU-Admin"], Value::Null);
     }
-    let plan = remove::plan(write::read(&env).unwrap(), &sign_in).unwrap();
+    let plan = remove::plan(write::read(&env).unwrap(), &sign_in, &discover(&env)).unwrap();
     assert_eq!(plan.names().len(), 3);
-    plan.apply(SystemTime::now()).unwrap();
+    plan.apply(SystemTime::now(), remove::Orphans::Refuse)
+        .unwrap();
     assert_eq!(std::fs::read_to_string(config_path(&home)).unwrap(), legacy);
 }
 
@@ -676,4 +724,149 @@ fn the_listing_trusts_the_profiles_ca_bundle_as_its_recheck_does() {
     };
     assert_eq!(d.case, Case::CaBundleInvalid);
     assert!(d.explanation.contains("gone.pem"), "{}", d.explanation);
+}
+
+#[test]
+fn remove_refuses_while_another_profile_s_source_would_go() {
+    let aws = portal();
+    let home = home();
+    let o = escher(&home, &aws, &["sso", "add", "me"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // The user's own role profiles on top of what Escher added, in both files.
+    let mut config = std::fs::read_to_string(config_path(&home)).unwrap();
+    config.push_str(
+        "\n[profile deploy]\nrole_arn = arn:aws:iam::111111111111:role/Deploy\nsource_profile = Prod-EU-Admin\n\
+         \n[profile ci]\nrole_arn = arn:aws:iam::111111111111:role/Ci\nsource_profile = deploy\n\
+         \n[profile fine]\nrole_arn = arn:aws:iam::111111111111:role/Fine\nsource_profile = me\n",
+    );
+    std::fs::write(config_path(&home), &config).unwrap();
+    home.credentials(
+        "[nightly]\nrole_arn = arn:aws:iam::222222222222:role/Nightly\nsource_profile = Dev-ReadOnly-2\n",
+    );
+    let before = home.snapshot();
+
+    let o = escher(&home, &aws, &["sso", "remove", "me"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("escher: nothing was removed from "), "{err}");
+    for named in [
+        "  ci (through deploy to Prod-EU-Admin)\n",
+        "  deploy (its source_profile is Prod-EU-Admin)\n",
+        "  nightly (its source_profile is Dev-ReadOnly-2)\n",
+    ] {
+        assert!(err.contains(named), "{named:?} is not named: {err}");
+    }
+    assert!(!err.contains("fine"), "{err}");
+    assert!(
+        err.contains("then run `escher sso remove me` again"),
+        "{err}"
+    );
+    assert_eq!(
+        home.snapshot(),
+        before,
+        "something was removed or backed up"
+    );
+
+    // The engine refuses the same unless told to leave them (the window's
+    // answer once it has named them).
+    let env = home.env(&aws.url);
+    let files = discover(&env);
+    let sign_in = sign_in_of(&files, "me").unwrap();
+    let plan = remove::plan(write::read(&env).unwrap(), &sign_in, &files).unwrap();
+    let names: Vec<&str> = plan.orphans.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["ci", "deploy", "nightly"]);
+    let err = plan
+        .apply(SystemTime::now(), remove::Orphans::Refuse)
+        .unwrap_err();
+    assert!(matches!(err, WriteError::WouldOrphan { .. }), "{err:?}");
+    assert_eq!(home.snapshot(), before);
+    plan.apply(SystemTime::now(), remove::Orphans::Leave)
+        .unwrap();
+    assert!(
+        !std::fs::read_to_string(config_path(&home))
+            .unwrap()
+            .contains("[profile Prod-EU-Admin]")
+    );
+}
+
+#[test]
+fn portal_text_reaches_the_terminal_printable_and_all_refused_is_said() {
+    let aws = FakeAws::start();
+    // Roles no config file can hold, with a terminal title and a clear
+    // screen in them, and account names with the same.
+    let evil_role = "Admin\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    aws.sso_assignment("tok", "111111111111", evil_role, "AKIAEVIL1");
+    aws.sso_assignment("tok", "222222222222", "Read\u{1b}[31mOnly\r\n", "AKIAEVIL2");
+    aws.account_name("111111111111", "Prod\u{1b}[8m hidden")
+        .account_name("222222222222", "Dev\u{9b}31m");
+    let home = home();
+    let o = escher(&home, &aws, &["sso", "accounts", "me"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    for (what, t) in [("stdout", &out), ("stderr", &err)] {
+        assert!(
+            !t.chars().any(|c| c.is_control() && c != '\n'),
+            "a control character reached the terminal on {what}: {t:?}"
+        );
+    }
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        out.contains("cannot add: the portal gave a role name"),
+        "{out}"
+    );
+    assert!(
+        err.contains("nothing to add: every account and role the portal gave has a value a config file cannot hold safely"),
+        "{err}"
+    );
+
+    let o = escher(&home, &aws, &["sso", "add", "me"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        !err.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the terminal: {err:?}"
+    );
+    assert!(err.contains("escher: 111111111111 Admin"), "{err}");
+    assert!(
+        err.contains(
+            "every account and role the portal gave has a value a config file cannot hold safely"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("already a profile"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(config_path(&home)).unwrap(),
+        OLD_CONFIG
+    );
+}
+
+#[test]
+fn default_is_never_written() {
+    let aws = portal();
+    let home = home();
+    let o = escher(
+        &home,
+        &aws,
+        &["sso", "add", "me", "--template", "default", "--dry-run"],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(!out.contains("[profile default]"), "{out}");
+    for n in 2..=4 {
+        assert!(out.contains(&format!("[profile default-{n}]")), "{out}");
+    }
+    assert!(
+        text(&o.stderr).contains(
+            "“default” is the profile every aws command without --profile uses; named default-2 instead"
+        ),
+        "{}",
+        text(&o.stderr)
+    );
+    // Nor can the engine be handed one.
+    let err = plan_one(&home, new_profile("default", "111111111111", "Admin")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a profile named default is never added"),
+        "{err}"
+    );
 }

@@ -6,6 +6,7 @@ use super::wizard::{World, click, harness, settle, step_until, to_connect_aws, t
 use crate::common::FakeIdentity;
 use egui::accesskit::{Role, Toggled};
 use egui_kittest::kittest::{NodeT, Queryable};
+use escher::ui::EscherApp;
 
 const CONFIG: &str = "# mine\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\n\
 [profile me]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\nregion = eu-west-1\n";
@@ -31,6 +32,16 @@ fn world() -> World {
     w
 }
 
+/// Connect AWS with the profile `me`, checked and verified.
+fn verify_me(h: &mut egui_kittest::Harness<'static, EscherApp>) {
+    to_connect_aws(h);
+    type_name(h, "me");
+    click(h, "Re-check");
+    step_until(h, "the verdict", |h| {
+        h.query_by_label_contains("is verified").is_some()
+    });
+}
+
 fn config(w: &World) -> String {
     std::fs::read_to_string(w.home.path().join(".aws/config")).unwrap()
 }
@@ -39,12 +50,7 @@ fn config(w: &World) -> String {
 fn add_every_account_of_a_sign_in_then_remove_them() {
     let w = world();
     let mut h = harness(w.app());
-    to_connect_aws(&mut h);
-    type_name(&mut h, "me");
-    click(&mut h, "Re-check");
-    step_until(&mut h, "the verdict", |h| {
-        h.query_by_label_contains("is verified").is_some()
-    });
+    verify_me(&mut h);
 
     click(&mut h, "Add more accounts from this sign-in");
     step_until(&mut h, "the list", |h| {
@@ -159,12 +165,7 @@ fn add_every_account_of_a_sign_in_then_remove_them() {
 fn an_expired_sign_in_shows_the_case_and_its_command() {
     let w = world();
     let mut h = harness(w.app());
-    to_connect_aws(&mut h);
-    type_name(&mut h, "me");
-    click(&mut h, "Re-check");
-    step_until(&mut h, "the verdict", |h| {
-        h.query_by_label_contains("is verified").is_some()
-    });
+    verify_me(&mut h);
     w.home.sso_token("corp", "tok", -60);
     click(&mut h, "Add more accounts from this sign-in");
     // The window's own failure: the step behind it may say the same words
@@ -183,12 +184,7 @@ fn an_expired_sign_in_shows_the_case_and_its_command() {
 fn a_file_edited_after_the_preview_is_left_alone_and_previewed_again() {
     let w = world();
     let mut h = harness(w.app());
-    to_connect_aws(&mut h);
-    type_name(&mut h, "me");
-    click(&mut h, "Re-check");
-    step_until(&mut h, "the verdict", |h| {
-        h.query_by_label_contains("is verified").is_some()
-    });
+    verify_me(&mut h);
     click(&mut h, "Add more accounts from this sign-in");
     step_until(&mut h, "the list", |h| {
         h.query_by_label("Add Dev 222222222222 ReadOnly").is_some()
@@ -232,12 +228,7 @@ fn a_file_edited_after_the_preview_is_left_alone_and_previewed_again() {
 fn a_bad_template_says_why_and_nothing_can_be_previewed() {
     let w = world();
     let mut h = harness(w.app());
-    to_connect_aws(&mut h);
-    type_name(&mut h, "me");
-    click(&mut h, "Re-check");
-    step_until(&mut h, "the verdict", |h| {
-        h.query_by_label_contains("is verified").is_some()
-    });
+    verify_me(&mut h);
     click(&mut h, "Add more accounts from this sign-in");
     step_until(&mut h, "the list", |h| {
         h.query_by_label("Add Dev 222222222222 ReadOnly").is_some()
@@ -258,4 +249,56 @@ fn a_bad_template_says_why_and_nothing_can_be_previewed() {
         h.query_by_label("Dev-ReadOnly").is_none(),
         "names were proposed from a bad template"
     );
+}
+
+#[test]
+fn remove_names_the_profiles_that_would_lose_their_source_and_asks() {
+    let added = "\n# Added by Escher on 2026-12-01T21:30:00Z from sso-session corp\n[profile Prod-EU-Admin]\n\
+        sso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\n";
+    let deploy = "\n[profile deploy]\nrole_arn = arn:aws:iam::111111111111:role/Deploy\nsource_profile = Prod-EU-Admin\n";
+    let w = World::new(&format!("{CONFIG}{added}{deploy}"), "");
+    w.aws
+        .sso_assignment("tok", "111111111111", "Admin", "AKIAPRODADMIN");
+    w.aws
+        .sso_assignment("tok", "111111111111", "ReadOnly", "AKIAPRODRO");
+    w.aws
+        .identity("AKIAPRODRO", FakeIdentity::user("111111111111", "ReadOnly"));
+    w.home.sso_token("corp", "tok", 3600);
+    let mut h = harness(w.app());
+    verify_me(&mut h);
+    click(&mut h, "Add more accounts from this sign-in");
+    step_until(&mut h, "the list", |h| {
+        h.query_by_label("already in your files as Prod-EU-Admin")
+            .is_some()
+    });
+    settle(&mut h);
+    click(&mut h, "Remove the profiles Escher added");
+    step_until(&mut h, "the question", |h| {
+        h.query_by_label_contains("would stop working").is_some()
+    });
+    let question = h.get_by_label_contains("would stop working");
+    let node = question.accesskit_node();
+    let text = node.label().or(node.value()).unwrap_or_default();
+    assert!(
+        text.contains("deploy (its source_profile is Prod-EU-Admin). Remove anyway?"),
+        "{text}"
+    );
+    assert!(
+        h.query_by_label("Remove them").is_none(),
+        "Remove is offered without the question"
+    );
+    let before = config(&w);
+    click(&mut h, "Back to the list");
+    settle(&mut h);
+    assert_eq!(config(&w), before, "going back removed something");
+    click(&mut h, "Remove the profiles Escher added");
+    step_until(&mut h, "the question again", |h| {
+        h.query_by_label("Remove them anyway").is_some()
+    });
+    click(&mut h, "Remove them anyway");
+    step_until(&mut h, "the removal", |h| {
+        h.query_by_label_contains("Removed 1 profiles Escher added")
+            .is_some()
+    });
+    assert_eq!(config(&w), format!("{CONFIG}{deploy}"));
 }

@@ -6,7 +6,7 @@
 
 use super::Session;
 use crate::aws::env::AwsEnv;
-use crate::aws::sso_populate::write::{self, WriteError};
+use crate::aws::sso_populate::write::{self, Change, WriteError};
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -85,7 +85,8 @@ pub fn append(
     write::same_except(&before, &after, &[]).map_err(|why| WriteError::WouldChange { why })?;
     reads_as_given(&after, session)?;
     let (_, stamp) = write::stamps(now);
-    let backup = write::commit(&snapshot, &new_text, &stamp)?;
+    let landed = |set: &aws_config::profile::ProfileSet| reads_as_given(set, session).is_ok();
+    let backup = write::commit(&snapshot, &new_text, &stamp, Change::Add, &landed)?;
     Ok((snapshot.path, Some(backup)))
 }
 

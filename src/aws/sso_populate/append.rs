@@ -2,8 +2,9 @@
 //! file written is the old bytes followed by it, nothing else.
 
 use super::SignIn;
+use super::naming::DEFAULT_PROFILE;
 use super::render::{NewProfile, block};
-use super::write::{self, Snapshot, WriteError};
+use super::write::{self, Change, Snapshot, WriteError};
 use aws_config::profile::ProfileSet;
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -12,6 +13,7 @@ use std::time::SystemTime;
 #[derive(Clone, Debug)]
 pub struct AppendPlan {
     pub snapshot: Snapshot,
+    sign_in: SignIn,
     pub profiles: Vec<NewProfile>,
     /// The text appended, exactly as the file will read.
     pub text: String,
@@ -35,6 +37,13 @@ pub fn plan(
     profiles: Vec<NewProfile>,
     now: SystemTime,
 ) -> Result<AppendPlan, WriteError> {
+    // `[profile default]` would change what every `aws` command without
+    // `--profile` uses.
+    if profiles.iter().any(|p| p.name.as_str() == DEFAULT_PROFILE) {
+        return Err(WriteError::WouldChange {
+            why: "a profile named default is never added".into(),
+        });
+    }
     let (added_at, _) = write::stamps(now);
     let eol = snapshot.eol();
     let mut text = String::new();
@@ -56,6 +65,7 @@ pub fn plan(
     }
     Ok(AppendPlan {
         snapshot,
+        sign_in: sign_in.clone(),
         profiles,
         text,
         new_text,
@@ -72,9 +82,22 @@ fn reads_as_chosen(
     if before.get_profile(name).is_some() {
         return Err(format!("profile {name} is already in the file"));
     }
+    reads_as(after, sign_in, p)
+}
+
+/// Whether `after` reads profile `p` as it was chosen.
+fn reads_as(after: &ProfileSet, sign_in: &SignIn, p: &NewProfile) -> Result<(), String> {
+    let name = p.name.as_str();
     let got = after
         .get_profile(name)
         .ok_or_else(|| format!("profile {name} would not be read"))?;
+    if let Some(s) = &sign_in.session
+        && after.sso_session(s).is_none()
+    {
+        return Err(format!(
+            "profile {name} would use [sso-session {s}], which would not be in the file"
+        ));
+    }
     let expect = [
         ("sso_account_id", Some(p.account_id.as_str())),
         ("sso_role_name", Some(p.role_name.as_str())),
@@ -94,9 +117,16 @@ fn reads_as_chosen(
 
 impl AppendPlan {
     /// Write it, if the file is still as read; the backup is stamped `now`.
+    /// A program that rewrote the file meanwhile is an error
+    /// ([`WriteError::Lost`]): nothing is added, nothing is to be verified.
     pub fn apply(&self, now: SystemTime) -> Result<Written, WriteError> {
         let (_, stamp) = write::stamps(now);
-        let backup = write::commit(&self.snapshot, &self.new_text, &stamp)?;
+        let landed = |set: &ProfileSet| {
+            self.profiles
+                .iter()
+                .all(|p| reads_as(set, &self.sign_in, p).is_ok())
+        };
+        let backup = write::commit(&self.snapshot, &self.new_text, &stamp, Change::Add, &landed)?;
         Ok(Written {
             path: self.snapshot.path.clone(),
             backup,

@@ -177,6 +177,30 @@ pub fn to_add(
         .collect()
 }
 
+/// Why no row can become a profile, when none can: each is already one,
+/// or the portal gave values a config file cannot hold, or some of each.
+pub fn nothing_to_add(rows: &[Row]) -> Option<String> {
+    let existing = rows.iter().filter(|r| r.existing.is_some()).count();
+    let refused = rows
+        .iter()
+        .filter(|r| r.existing.is_none() && r.problem.is_some())
+        .count();
+    if existing + refused < rows.len() {
+        return None;
+    }
+    Some(match (existing, refused) {
+        (0, 0) => "the sign-in reaches no account and role".into(),
+        (_, 0) => "every account and role the sign-in reaches is already a profile".into(),
+        (0, _) => {
+            "every account and role the portal gave has a value a config file cannot hold safely"
+                .into()
+        }
+        (e, r) => format!(
+            "{e} of the accounts and roles are already profiles, and the other {r} have values a config file cannot hold safely"
+        ),
+    })
+}
+
 /// Text from the portal as a terminal or the window may show it: control
 /// characters (line breaks, escape sequences) become `�`.
 pub fn printable(s: &str) -> String {

@@ -11,6 +11,10 @@ pub const DEFAULT_TEMPLATE: &str = "{account_name}-{role_name}";
 /// The placeholders a template may use.
 pub const PLACEHOLDERS: &[&str] = &["account_name", "account_id", "role_name", "prefix"];
 
+/// The profile `aws` uses without `--profile`: never proposed, so adding
+/// accounts never changes what a bare `aws` command does.
+pub const DEFAULT_PROFILE: &str = "default";
+
 /// Long enough for an account name and a role, short enough to type.
 pub const MAX_NAME: usize = 64;
 
@@ -149,8 +153,12 @@ pub fn propose(
             let mut note = None;
             let mut name = wanted.clone();
             let mut n = 2;
-            while taken.contains(name.as_str()) || used.contains(name.as_str()) {
-                let why = if taken.contains(wanted.as_str()) {
+            let clashes =
+                |name: &str| name == DEFAULT_PROFILE || taken.contains(name) || used.contains(name);
+            while clashes(name.as_str()) {
+                let why = if wanted.as_str() == DEFAULT_PROFILE {
+                    "is the profile every aws command without --profile uses"
+                } else if taken.contains(wanted.as_str()) {
                     "is already a profile in your files"
                 } else {
                     "is proposed for another row too"
@@ -288,6 +296,46 @@ mod tests {
         assert_eq!(
             got[2].as_ref().unwrap().note.as_deref(),
             Some("“Dev” is already a profile in your files; named Dev-2 instead")
+        );
+    }
+
+    #[test]
+    fn default_is_never_proposed() {
+        let rows = [
+            row(reach("default", "1", "Admin")),
+            row(reach("Prod", "2", "default")),
+        ];
+        let by_account = propose(
+            &rows,
+            &Template::parse("{account_name}").unwrap(),
+            "",
+            &HashSet::new(),
+        );
+        let by_role = propose(
+            &rows,
+            &Template::parse("{role_name}").unwrap(),
+            "",
+            &HashSet::new(),
+        );
+        let literal = propose(
+            &rows,
+            &Template::parse("default").unwrap(),
+            "",
+            &HashSet::new(),
+        );
+        let names = |got: &[Option<Proposed>]| -> Vec<String> {
+            got.iter()
+                .map(|p| p.as_ref().unwrap().name.to_string())
+                .collect()
+        };
+        assert_eq!(names(&by_account), ["default-2", "Prod"]);
+        assert_eq!(names(&by_role), ["Admin", "default-2"]);
+        assert_eq!(names(&literal), ["default-2", "default-3"]);
+        assert_eq!(
+            by_account[0].as_ref().unwrap().note.as_deref(),
+            Some(
+                "“default” is the profile every aws command without --profile uses; named default-2 instead"
+            )
         );
     }
 

@@ -3,7 +3,8 @@
 
 use super::SignIn;
 use super::render::MARKER;
-use super::write::{self, Snapshot, WriteError};
+use super::write::{self, Change, Snapshot, WriteError};
+use crate::aws::profiles::Discovery;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -80,12 +81,82 @@ pub struct RemovePlan {
     pub snapshot: Snapshot,
     /// Each section taken out: its profile name and its text.
     pub sections: Vec<(String, String)>,
+    /// The profiles that stay and would lose their source.
+    pub orphans: Vec<Orphan>,
     new_text: String,
 }
 
+/// A profile that stays while the profile its `source_profile` leads to
+/// (directly or through others) is removed: it would stop working.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Orphan {
+    pub name: String,
+    /// The profiles between it and the removed one, nearest first.
+    pub through: Vec<String>,
+    /// The removed profile its chain ends at.
+    pub source: String,
+}
+
+impl std::fmt::Display for Orphan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.through.as_slice() {
+            [] => write!(f, "{} (its source_profile is {})", self.name, self.source),
+            through => write!(
+                f,
+                "{} (through {} to {})",
+                self.name,
+                through.join(" → "),
+                self.source
+            ),
+        }
+    }
+}
+
+/// Whether Remove may leave profiles without their source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Orphans {
+    /// Refuse ([`WriteError::WouldOrphan`]): the command line's answer.
+    Refuse,
+    /// Leave them: the user was shown each and confirmed.
+    Leave,
+}
+
+/// Every profile in `files` not in `gone` whose `source_profile` chain
+/// reaches a profile in `gone`, in name order.
+pub fn orphans(files: &Discovery, gone: &[&str]) -> Vec<Orphan> {
+    let source_of = |name: &str| files.get(name).and_then(|p| p.source_profile.clone());
+    files
+        .profiles
+        .iter()
+        .filter(|p| !gone.contains(&p.name.as_str()))
+        .filter_map(|p| {
+            let mut through = Vec::new();
+            let mut next = source_of(&p.name)?;
+            // A chain longer than the file is a loop (discovery says so).
+            for _ in 0..files.profiles.len() {
+                if gone.contains(&next.as_str()) {
+                    return Some(Orphan {
+                        name: p.name.clone(),
+                        through,
+                        source: next,
+                    });
+                }
+                let after = source_of(&next)?;
+                through.push(std::mem::replace(&mut next, after));
+            }
+            None
+        })
+        .collect()
+}
+
 /// The plan for removing the sections Escher added from `sign_in`, checked:
-/// every other profile must read as before.
-pub fn plan(snapshot: Snapshot, sign_in: &SignIn) -> Result<RemovePlan, WriteError> {
+/// every other profile must read as before. `files` (both AWS files, as
+/// discovered) tell which profiles would lose their source.
+pub fn plan(
+    snapshot: Snapshot,
+    sign_in: &SignIn,
+    files: &Discovery,
+) -> Result<RemovePlan, WriteError> {
     let words = sign_in.marker_words();
     let found: Vec<AddedSection> = find(&snapshot.text)
         .into_iter()
@@ -110,6 +181,7 @@ pub fn plan(snapshot: Snapshot, sign_in: &SignIn) -> Result<RemovePlan, WriteErr
     Ok(RemovePlan {
         snapshot,
         sections,
+        orphans: orphans(files, &gone),
         new_text,
     })
 }
@@ -124,10 +196,27 @@ impl RemovePlan {
         self.sections.iter().map(|(n, _)| n.clone()).collect()
     }
 
-    /// Write it, if the file is still as read; returns the backup's path.
-    pub fn apply(&self, now: SystemTime) -> Result<PathBuf, WriteError> {
+    /// Write it, if the file is still as read and no profile would lose its
+    /// source (unless `orphans` says to leave them); returns the backup's
+    /// path.
+    pub fn apply(&self, now: SystemTime, orphans: Orphans) -> Result<PathBuf, WriteError> {
+        if orphans == Orphans::Refuse && !self.orphans.is_empty() {
+            return Err(WriteError::WouldOrphan {
+                orphans: self.orphans.iter().map(ToString::to_string).collect(),
+            });
+        }
         let (_, stamp) = write::stamps(now);
-        write::commit(&self.snapshot, &self.new_text, &stamp)
+        let names = self.names();
+        let landed = |set: &aws_config::profile::ProfileSet| {
+            names.iter().all(|n| set.get_profile(n).is_none())
+        };
+        write::commit(
+            &self.snapshot,
+            &self.new_text,
+            &stamp,
+            Change::Remove,
+            &landed,
+        )
     }
 }
 
