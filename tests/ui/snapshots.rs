@@ -33,6 +33,11 @@ fn window(app: EscherApp, theme: Theme) -> H {
     settle(&mut h);
     h.ctx.set_theme(theme);
     settle(&mut h);
+    // A scroll to a widget lands at once: animated, where it stands when
+    // the picture is taken would depend on how many frames the background
+    // work took.
+    h.ctx
+        .all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
     h
 }
 
@@ -83,6 +88,21 @@ fn recheck_until(h: &mut H, what: &str) {
     step_until(h, "the verdict", |h| {
         h.query_by_label_contains(what).is_some()
     });
+    in_view_from_the_top(h, what);
+}
+
+/// Scroll to the top, then just far enough to show `what`: the same place
+/// however the scroll stood before (a verdict below the fold).
+fn in_view_from_the_top(h: &mut H, what: &str) {
+    settle(h);
+    if let Some(title) = h.query_by_label("Connect AWS") {
+        title.scroll_to_me();
+    }
+    settle(h);
+    if let Some(target) = h.query_all_by_label_contains(what).next() {
+        target.scroll_to_me();
+    }
+    settle(h);
 }
 
 fn keep(w: World) -> Keep {
@@ -253,6 +273,7 @@ fn connect_aws_sso_not_signed_in() {
                 .is_some()
                 && idle(h)
         });
+        in_view_from_the_top(&mut h, "You have not signed in with SSO yet");
         (keep(w), h)
     });
 }
