@@ -10,19 +10,25 @@
 //!
 //! Escher's own writes never count: its settings live elsewhere and the
 //! watch ignores every file but the config, the credentials and the
-//! tokens. The one write made on Escher's behalf is the SDK renewing an
-//! SSO token during a check (a sign-in about to expire, with a refresh
-//! token): a token changed while a check using it ran, or before the first
-//! reading that started after that check finished, is taken as that
-//! renewal and not as news. A sign-in completed in the terminal during
-//! those moments therefore needs Re-check, which stays.
+//! tokens. Writes made on Escher's behalf come from its checks: the SDK
+//! renewing an SSO token, or a `credential_process` helper that caches
+//! what it fetched in the credentials file (as saml2aws-style helpers
+//! do). So a change to a profile seen while a check of it, or of a profile
+//! its `source_profile` chain shares, ran (or before the first reading
+//! that started after that check finished) is taken as the check's own
+//! doing and not as news; a change seen then from the terminal needs
+//! Re-check, which stays. And one profile is checked by itself at most
+//! once per `MIN_GAP`; a click still checks at once.
 
 use crate::aws::profiles::{Discovery, ProfileInfo};
 use crate::aws::sso_cache::TokenStatus;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
+
+/// The shortest time between two automatic checks of one profile.
+pub const MIN_GAP: Duration = Duration::from_secs(5);
 
 /// What one reading said of each profile, as hashes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -43,6 +49,8 @@ pub struct AutoRecheck {
     checked: HashMap<String, Instant>,
     /// Changed, waiting to be checked.
     changed: BTreeSet<String>,
+    /// When each profile's last automatic check started.
+    started: HashMap<String, Instant>,
 }
 
 impl AutoRecheck {
@@ -60,15 +68,19 @@ impl AutoRecheck {
         }
         let now = read(d);
         if let Some((_, before)) = &self.last {
-            let own: HashSet<&str> = d
+            let busy: Vec<&str> = d
                 .names()
                 .filter(|n| in_flight(n) || self.checked.contains_key(*n))
-                .flat_map(|n| now.keys.get(n).into_iter().flatten())
+                .collect();
+            let own: HashSet<&str> = busy
+                .iter()
+                .flat_map(|n| now.keys.get(*n).into_iter().flatten())
                 .map(String::as_str)
                 .collect();
+            let quiet = related(d, &busy);
             let renewed =
                 |key: &str| !own.contains(key) && before.tokens.get(key) != now.tokens.get(key);
-            for name in d.names() {
+            for name in d.names().filter(|n| !quiet.contains(*n)) {
                 let files_changed = before.files.get(name) != now.files.get(name);
                 let token_changed = now.keys.get(name).into_iter().flatten().any(|k| renewed(k));
                 if files_changed || token_changed {
@@ -94,21 +106,71 @@ impl AutoRecheck {
         wanted: &dyn Fn(&str) -> bool,
         in_flight: &dyn Fn(&str) -> bool,
     ) -> Vec<String> {
+        self.due_at(Instant::now(), wanted, in_flight)
+    }
+
+    /// The same at `now`; one checked by itself less than `MIN_GAP` ago
+    /// waits (see `wait`).
+    pub fn due_at(
+        &mut self,
+        now: Instant,
+        wanted: &dyn Fn(&str) -> bool,
+        in_flight: &dyn Fn(&str) -> bool,
+    ) -> Vec<String> {
         if self.changed.is_empty() {
             return Vec::new();
         }
         self.changed.retain(|n| wanted(n));
+        let rested = |n: &str| {
+            self.started
+                .get(n)
+                .is_none_or(|t| now.saturating_duration_since(*t) >= MIN_GAP)
+        };
         let due: Vec<String> = self
             .changed
             .iter()
-            .filter(|n| !in_flight(n))
+            .filter(|n| !in_flight(n) && rested(n))
             .cloned()
             .collect();
         for n in &due {
             self.changed.remove(n);
+            self.started.insert(n.clone(), now);
         }
         due
     }
+
+    /// How long until a waiting profile may be checked by itself, if one waits.
+    pub fn wait(&self, now: Instant) -> Option<Duration> {
+        self.changed
+            .iter()
+            .filter_map(|n| self.started.get(n))
+            .map(|t| MIN_GAP.saturating_sub(now.saturating_duration_since(*t)))
+            .min()
+    }
+}
+
+/// `busy` and every profile that shares a `source_profile` chain with one
+/// of them (either way): a check of one may write what the others read.
+fn related<'a>(d: &'a Discovery, busy: &[&str]) -> HashSet<&'a str> {
+    let chain_of = |name: &'a str| -> HashSet<&'a str> {
+        let mut seen = HashSet::new();
+        let mut at = d.get(name);
+        while let Some(p) = at.filter(|p| seen.insert(p.name.as_str())) {
+            at = p.source_profile.as_deref().and_then(|s| d.get(s));
+        }
+        seen
+    };
+    let busy_chains: Vec<HashSet<&str>> = busy
+        .iter()
+        .filter_map(|b| d.get(b))
+        .map(|p| chain_of(&p.name))
+        .collect();
+    d.names()
+        .filter(|n| {
+            let mine = chain_of(n);
+            busy_chains.iter().any(|c| !c.is_disjoint(&mine))
+        })
+        .collect()
 }
 
 fn read(d: &Discovery) -> Reading {
@@ -318,6 +380,43 @@ mod tests {
         assert!(a.due(&only_keys, &only_keys).is_empty(), "in flight: waits");
         assert_eq!(a.due(&only_keys, &nobody), ["keys"]);
         assert!(a.due(&only_keys, &nobody).is_empty(), "checked once");
+    }
+
+    #[test]
+    fn a_change_read_while_the_profiles_own_check_runs_starts_no_other_check() {
+        let (f, mut a, mut c) = setup();
+        // A credential_process helper caching its keys during the check.
+        f.write("credentials", &KEYS.replace("AKIAOLD", "AKIAHELPER1"));
+        a.discovered(c.next(), &f.read(), &|n| n == "keys");
+        assert!(a.due(&everyone, &nobody).is_empty());
+        // … and during a check of a profile that starts from it.
+        f.write("credentials", &KEYS.replace("AKIAOLD", "AKIAHELPER2"));
+        a.discovered(c.next(), &f.read(), &|n| n == "role");
+        assert!(
+            a.due(&everyone, &nobody).is_empty(),
+            "keys and role share a chain"
+        );
+        // A change no check made is news again.
+        f.write("credentials", &KEYS.replace("AKIAOLD", "AKIAUSER"));
+        a.discovered(c.next(), &f.read(), &nobody);
+        assert_eq!(a.due(&everyone, &nobody), ["keys", "role"]);
+    }
+
+    #[test]
+    fn one_profile_is_checked_by_itself_at_most_once_per_gap() {
+        let (f, mut a, mut c) = setup();
+        f.write("credentials", &KEYS.replace("AKIAOLD", "AKIA1"));
+        a.discovered(c.next(), &f.read(), &nobody);
+        let t = Instant::now();
+        let only_keys = |n: &str| n == "keys";
+        assert_eq!(a.due_at(t, &only_keys, &nobody), ["keys"]);
+        f.write("credentials", &KEYS.replace("AKIAOLD", "AKIA2"));
+        a.discovered(c.next(), &f.read(), &nobody);
+        let soon = t + Duration::from_secs(1);
+        assert!(a.due_at(soon, &only_keys, &nobody).is_empty(), "waits");
+        assert_eq!(a.wait(soon), Some(MIN_GAP - Duration::from_secs(1)));
+        assert_eq!(a.due_at(t + MIN_GAP, &only_keys, &nobody), ["keys"]);
+        assert_eq!(a.wait(t + MIN_GAP), None);
     }
 
     #[test]

@@ -257,3 +257,51 @@ fn the_sdk_renewing_the_sign_in_during_escher_s_check_checks_nothing_again() {
     assert!(!h.state().background.is_checking("sso"));
     assert_eq!(w.aws.sso_calls(), 1, "checked once, by the click");
 }
+
+#[test]
+fn a_credential_process_that_caches_in_the_credentials_file_is_not_checked_forever() {
+    let w = World::new("", "");
+    w.aws.user(
+        "AKIACP",
+        "cpsecret",
+        FakeIdentity::user("123456789012", "helper"),
+    );
+    // As saml2aws-style helpers do: each run caches what it fetched in
+    // ~/.aws/credentials, under the profile's own name.
+    let runs = w.home.path().join("helper-runs");
+    let helper = w.home.path().join("helper.sh");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\necho run >> '{runs}'\nprintf '[cp]\\nx_security_token_expires = %s\\n' \"$(date +%s%N)\" > '{creds}'\n\
+             printf '{{\"Version\":1,\"AccessKeyId\":\"AKIACP\",\"SecretAccessKey\":\"cpsecret\"}}'\n",
+            runs = runs.display(),
+            creds = w.home.path().join(".aws/credentials").display(),
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    w.home.config(&format!(
+        "[profile cp]\nregion = us-east-1\ncredential_process = {}\n",
+        helper.display()
+    ));
+    let mut h = harness(w.app());
+    to_connect_aws(&mut h);
+    type_name(&mut h, "cp");
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the pass", |h| {
+        shows(h, "Connected: cp is verified")
+    });
+    // Four seconds of the window running, its watch following the files.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    while std::time::Instant::now() < until {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let n = std::fs::read_to_string(&runs)
+        .unwrap_or_default()
+        .lines()
+        .count();
+    assert!(n <= 2, "the helper ran {n} times");
+}

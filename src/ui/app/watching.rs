@@ -32,6 +32,9 @@ impl EscherApp {
         let due = self
             .auto
             .due(&|n| wizard.auto_check(n).is_some(), &|n| bg.is_checking(n));
+        if let Some(wait) = self.auto.wait(std::time::Instant::now()) {
+            ui.ctx().request_repaint_after(wait);
+        }
         if due.is_empty() {
             return;
         }
