@@ -63,6 +63,19 @@ impl std::fmt::Display for OwnerNotKept {
 
 impl std::error::Error for OwnerNotKept {}
 
+/// Permissions only the file's owner may read and write (Unix `0600`); on
+/// Windows the user's profile folders are the user's already.
+#[cfg(unix)]
+pub fn owner_only() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+pub fn owner_only() -> Option<std::fs::Permissions> {
+    None
+}
+
 /// Write `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     prepare(path, bytes)?.commit()

@@ -16,6 +16,7 @@ pub mod commands;
 pub mod contrast;
 pub mod settings;
 pub mod shell;
+pub mod single_instance;
 pub mod terminal;
 pub mod time_words;
 pub mod ui;

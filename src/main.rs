@@ -234,6 +234,15 @@ fn main() -> ExitCode {
         }
         None => {}
     }
+    let Some(dir) = Store::default_dir() else {
+        eprintln!(
+            "escher: no configuration directory was found; set ESCHER_CONFIG_DIR to a folder Escher may use."
+        );
+        return ExitCode::FAILURE;
+    };
+    let Some(instance) = claim_instance(&dir) else {
+        return ExitCode::SUCCESS;
+    };
     let runtime = match escher::background::new_runtime() {
         Ok(rt) => rt,
         Err(e) => {
@@ -260,20 +269,21 @@ fn main() -> ExitCode {
         viewport,
         ..Default::default()
     };
-    let Some(dir) = Store::default_dir() else {
-        eprintln!(
-            "escher: no configuration directory was found; set ESCHER_CONFIG_DIR to a folder Escher may use."
-        );
-        return ExitCode::FAILURE;
-    };
     let store = Store::new(dir);
     match eframe::run_native(
         "Escher",
         options,
-        Box::new(move |_cc| {
+        Box::new(move |cc| {
             // The window exists: errors before this still reached the console.
             leave_console();
             let app = EscherApp::new(background, store);
+            if let Some(instance) = instance {
+                let (raise, ctx) = (app.raise_signal(), cc.egui_ctx.clone());
+                instance.serve(move || {
+                    raise.store(true, std::sync::atomic::Ordering::Relaxed);
+                    ctx.request_repaint();
+                });
+            }
             let traced = std::env::var_os("ESCHER_TRACE_STARTUP").is_some();
             Ok(Box::new(if traced {
                 app.trace_startup(started)
@@ -289,6 +299,32 @@ fn main() -> ExitCode {
                  On Linux this needs a graphical session (X11 or Wayland) with OpenGL; check DISPLAY or WAYLAND_DISPLAY."
             );
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// One window per user: `None` when another Escher showed its window (this
+/// launch ends), else this launch's hold on the instance, if it got one.
+fn claim_instance(dir: &std::path::Path) -> Option<Option<escher::single_instance::Instance>> {
+    use escher::single_instance::{Claim, claim};
+    match claim(dir) {
+        Ok(Claim::First(instance)) => Some(Some(instance)),
+        Ok(Claim::Shown) => {
+            eprintln!("escher: Escher is already open; its window was brought to the front.");
+            None
+        }
+        Ok(Claim::Unanswered) => {
+            eprintln!(
+                "escher: another Escher is running but did not answer within 3 seconds; opening a second window."
+            );
+            Some(None)
+        }
+        Err(e) => {
+            eprintln!(
+                "escher: could not tell whether Escher is already open ({}: {e}); opening a window.",
+                dir.display()
+            );
+            Some(None)
         }
     }
 }

@@ -18,6 +18,8 @@ mod packaging;
 mod permissions;
 #[path = "engine/settings.rs"]
 mod settings;
+#[path = "engine/single_instance.rs"]
+mod single_instance;
 #[path = "engine/sso_login.rs"]
 mod sso_login;
 #[path = "engine/sso_populate.rs"]

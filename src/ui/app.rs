@@ -63,6 +63,8 @@ pub struct EscherApp {
     sso_sign_in: crate::wizard::sso_sign_in::SignInFlow,
     /// A sign-in just ended: list its accounts on the next frame.
     list_after_sign_in: Option<String>,
+    /// A second launch asked this window to come to the front.
+    raise: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl EscherApp {
@@ -83,6 +85,7 @@ impl EscherApp {
         EscherApp {
             sso_sign_in,
             list_after_sign_in: None,
+            raise: Arc::default(),
             saved: Some(wizard.settings_key()),
             wizard,
             saver: Saver::start(store),
@@ -112,6 +115,22 @@ impl EscherApp {
     pub fn with_browser(mut self, browser: crate::aws::sso_login::OpenBrowser) -> Self {
         self.sso_sign_in.set_browser(browser);
         self
+    }
+
+    /// Set from any thread (a second launch, see `single_instance`) to bring
+    /// this window to the front on its next frame; wake the window after.
+    pub fn raise_signal(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        Arc::clone(&self.raise)
+    }
+
+    /// Called by `logic` (which runs while minimized) and by `show` (which
+    /// is all the tests drive): whichever runs first takes the request.
+    fn raise_if_asked(&self, ctx: &egui::Context) {
+        if self.raise.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            for command in to_front() {
+                ctx.send_viewport_cmd(command);
+            }
+        }
     }
 
     /// Print on stderr how long the first frame took from `started`.
@@ -230,6 +249,7 @@ impl EscherApp {
     }
 
     pub fn show(&mut self, ui: &mut Ui) {
+        self.raise_if_asked(ui.ctx());
         if !self.fonts_installed {
             // New fonts apply from the next frame: draw nothing until then,
             // so no text is laid out with a font that lacks its glyphs.
@@ -771,7 +791,8 @@ impl EscherApp {
 }
 
 impl eframe::App for EscherApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.raise_if_asked(ctx);
         self.poll();
     }
 
@@ -783,6 +804,18 @@ impl eframe::App for EscherApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
+}
+
+/// Un-minimize, show and focus; where the window manager refuses focus to
+/// a window the user did not click (focus-stealing prevention), the
+/// taskbar entry asks for attention instead.
+fn to_front() -> [egui::ViewportCommand; 4] {
+    [
+        egui::ViewportCommand::Minimized(false),
+        egui::ViewportCommand::Visible(true),
+        egui::ViewportCommand::Focus,
+        egui::ViewportCommand::RequestUserAttention(egui::UserAttentionType::Informational),
+    ]
 }
 
 /// The top and bottom bars: the surface colour (the panel draws the

@@ -62,3 +62,37 @@ fn an_sso_countdown_repaints_once_a_minute_at_most() {
     let delay = next_repaint(&h);
     assert!(delay >= Duration::from_secs(59), "repaints every {delay:?}");
 }
+
+fn commands(h: &Harness<'static, EscherApp>) -> Vec<egui::ViewportCommand> {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.commands.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_second_launch_brings_the_window_to_the_front_once() {
+    let w = World::new(PROD_CONFIG, PROD_KEYS);
+    let app = w.app();
+    let raise = app.raise_signal();
+    let mut h = harness(app);
+    at_rest(&mut h);
+    assert!(commands(&h).is_empty());
+
+    // What the instance listener does when a second launch asks.
+    std::thread::spawn(move || raise.store(true, std::sync::atomic::Ordering::Relaxed))
+        .join()
+        .unwrap();
+    h.step();
+    let sent = commands(&h);
+    for wanted in [
+        egui::ViewportCommand::Minimized(false),
+        egui::ViewportCommand::Visible(true),
+        egui::ViewportCommand::Focus,
+    ] {
+        assert!(sent.contains(&wanted), "{wanted:?} not in {sent:?}");
+    }
+    h.step();
+    assert!(commands(&h).is_empty(), "asked once, raised once");
+}

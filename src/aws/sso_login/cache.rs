@@ -207,20 +207,9 @@ fn write_private(path: &Path, v: &Value) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_private_dir(dir).map_err(|e| format!("{} could not be made: {e}", dir.display()))?;
     let bytes = serde_json::to_vec(v).map_err(|e| e.to_string())?;
-    crate::atomic_file::prepare_with(path, &bytes, owner_only())
+    crate::atomic_file::prepare_with(path, &bytes, crate::atomic_file::owner_only())
         .and_then(|p| p.commit())
         .map_err(|e| format!("{} could not be written: {e}", path.display()))
-}
-
-#[cfg(unix)]
-fn owner_only() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn owner_only() -> Option<std::fs::Permissions> {
-    None
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

@@ -121,19 +121,8 @@ fn create(
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io("create the folder of"))?;
     }
-    crate::atomic_file::prepare_with(&path, text.as_bytes(), private())
+    crate::atomic_file::prepare_with(&path, text.as_bytes(), crate::atomic_file::owner_only())
         .and_then(|p| p.commit())
         .map_err(io("write"))?;
     Ok((path, None))
-}
-
-#[cfg(unix)]
-fn private() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn private() -> Option<std::fs::Permissions> {
-    None
 }
