@@ -119,10 +119,10 @@ fn answer(stream: TcpStream, token: &str) -> bool {
 fn ask_to_show(dir: &Path) -> Claim {
     let give_up = Instant::now() + PATIENCE;
     loop {
-        if let Some((address, token)) = read_address(&dir.join(ADDRESS_FILE)) {
-            if request_show(address, &token).is_ok() {
-                return Claim::Shown;
-            }
+        if let Some((address, token)) = read_address(&dir.join(ADDRESS_FILE))
+            && request_show(address, &token).is_ok()
+        {
+            return Claim::Shown;
         }
         if Instant::now() >= give_up {
             return Claim::Unanswered;
