@@ -54,6 +54,10 @@ pub enum Event {
         cloud: String,
         verdicts: Vec<Verdict>,
     },
+    /// What the running `az login` asks of the user.
+    AzureAsked(crate::azure::login::Asked),
+    /// How `az login` ended.
+    AzureSignedIn(crate::azure::login::Ended),
     /// What a profile can read and whether it can write.
     Permissions(Box<crate::aws::permissions::PermissionReport>),
 }
@@ -74,6 +78,8 @@ pub struct Background {
     pub azure_limits: Limits,
     azure_discovering: bool,
     azure_verifying: bool,
+    /// The running `az login`, to cancel; one at a time.
+    azure_sign_in: Option<crate::azure::login::Cancel>,
     /// Kept for the session, so tokens are reused; rebuilt when az or the
     /// cloud changes.
     verifier: Option<(PathBuf, Cloud, Verifier)>,
@@ -96,6 +102,7 @@ impl Background {
             azure_limits: Limits::default(),
             azure_discovering: false,
             azure_verifying: false,
+            azure_sign_in: None,
             verifier: None,
         }
     }
@@ -186,6 +193,7 @@ impl Background {
                 }
                 Event::AzureFound(_) => self.azure_discovering = false,
                 Event::AzureVerified { .. } => self.azure_verifying = false,
+                Event::AzureSignedIn(_) => self.azure_sign_in = None,
                 _ => {}
             }
         }
@@ -304,5 +312,55 @@ impl Background {
             wake();
         });
         true
+    }
+}
+
+impl Background {
+    pub fn is_azure_signing_in(&self) -> bool {
+        self.azure_sign_in.is_some()
+    }
+
+    /// Run the user's `az login` (on their click). Returns false (and
+    /// starts nothing) while one is running.
+    pub fn azure_sign_in(
+        &mut self,
+        az: Option<PathBuf>,
+        request: crate::azure::login::LoginRequest,
+        wake: Wake,
+    ) -> bool {
+        use crate::azure::login::{self, Cancel};
+        if self.azure_sign_in.is_some() {
+            return false;
+        }
+        let cancel = Cancel::default();
+        self.azure_sign_in = Some(cancel.clone());
+        let tx = self.tx.clone();
+        let (env, limits) = (self.azure_env.clone(), self.azure_limits);
+        self.runtime.spawn_blocking(move || {
+            let mut asked = |a| {
+                let _ = tx.send(Event::AzureAsked(a));
+                wake();
+            };
+            let how = (limits, login::Group::Own);
+            let ended = login::sign_in(&env, az.as_deref(), &request, how, &cancel, &mut asked);
+            let _ = tx.send(Event::AzureSignedIn(ended));
+            wake();
+        });
+        true
+    }
+
+    /// Cancel: az and its children are ended within a second or so.
+    pub fn cancel_azure_sign_in(&self) {
+        if let Some(c) = &self.azure_sign_in {
+            c.cancel();
+        }
+    }
+}
+
+/// Closing the window ends a running `az login`: the runtime waits for
+/// its thread, which would otherwise wait for the user up to 10 minutes.
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.cancel_azure_sign_in();
     }
 }

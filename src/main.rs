@@ -61,7 +61,10 @@ enum Command {
     /// Connect Azure does; with no ids, every subscription of the active
     /// cloud that `az account list --all` shows. Exit status: 0 all
     /// verified, 1 any failed or not signed in, 2 bad usage or no az.
+    #[command(args_conflicts_with_subcommands = true)]
     Azure {
+        #[command(subcommand)]
+        action: Option<AzureCommand>,
         /// Subscription ids (GUIDs) to verify.
         #[arg(value_name = "SUBSCRIPTION_ID")]
         subscriptions: Vec<String>,
@@ -72,6 +75,28 @@ enum Command {
         /// takes at most 15, or this if less).
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
         timeout: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum AzureCommand {
+    /// Sign in with your own Azure CLI (`az login`: your browser, or a
+    /// code on any device), then list and verify as `escher azure` does.
+    /// Exit status: 0 signed in, 1 failed, 2 bad usage or no az.
+    Login {
+        /// Sign in to this tenant only (a GUID), as one that asks for MFA needs.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Enter a code in a browser on any device (the default over SSH
+        /// or without a display).
+        #[arg(long)]
+        use_device_code: bool,
+        /// One JSON object (`problems`, `subscriptions`) instead of lines.
+        #[arg(long)]
+        json: bool,
+        /// Minutes to wait for you to finish signing in.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=60))]
+        wait: u64,
     },
 }
 
@@ -217,6 +242,32 @@ fn main() -> ExitCode {
             };
         }
         Some(Command::Azure {
+            action:
+                Some(AzureCommand::Login {
+                    tenant,
+                    use_device_code,
+                    json,
+                    wait,
+                }),
+            ..
+        }) => {
+            let limits = escher::azure::env::Limits {
+                login: std::time::Duration::from_secs(wait * 60),
+                ..Default::default()
+            };
+            let args = escher::azure::cli_login::LoginArgs {
+                tenant,
+                use_device_code,
+                listing: escher::azure::cli::AzureArgs {
+                    json,
+                    subscriptions: Vec::new(),
+                    limits,
+                },
+            };
+            return escher::azure::cli_login::run_login(&args);
+        }
+        Some(Command::Azure {
+            action: None,
             subscriptions,
             json,
             timeout,
@@ -228,6 +279,7 @@ fn main() -> ExitCode {
                 limits: escher::azure::env::Limits {
                     az,
                     arm: az.min(std::time::Duration::from_secs(15)),
+                    ..Default::default()
                 },
             };
             return escher::azure::cli::run_azure(&args);

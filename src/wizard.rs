@@ -14,6 +14,7 @@ use std::time::Instant;
 
 mod auto;
 pub mod azure;
+pub mod azure_sign_in;
 mod lookup;
 pub mod permissions;
 pub mod sso_accounts;

@@ -6,6 +6,8 @@ mod common;
 
 #[path = "engine/azure.rs"]
 mod azure;
+#[path = "engine/azure_login.rs"]
+mod azure_login;
 #[path = "engine/check.rs"]
 mod check;
 #[path = "engine/cli.rs"]

@@ -11,6 +11,8 @@ mod aws_cli;
 mod azure;
 #[path = "engine/azure_fakes.rs"]
 mod azure_fakes;
+#[path = "ui/azure_sign_in.rs"]
+mod azure_sign_in;
 #[path = "ui/existing_profile.rs"]
 mod existing_profile;
 #[path = "ui/idle.rs"]

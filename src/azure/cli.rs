@@ -160,7 +160,7 @@ fn finish(
     (out, errors, ExitCode::from(code))
 }
 
-fn problem_line(d: &Diagnosis) -> String {
+pub(super) fn problem_line(d: &Diagnosis) -> String {
     let mut line = format!("escher: {}: {} {}", d.title, d.explanation, d.fix);
     if let Some(c) = &d.command {
         line.push_str(&format!("\n  $ {c}"));

@@ -16,6 +16,8 @@ pub struct Limits {
     pub az: Duration,
     /// One request to Azure Resource Manager.
     pub arm: Duration,
+    /// A sign-in (`az login`), waiting for the user; az is ended after it.
+    pub login: Duration,
 }
 
 impl Default for Limits {
@@ -23,6 +25,7 @@ impl Default for Limits {
         Limits {
             az: Duration::from_secs(30),
             arm: Duration::from_secs(15),
+            login: Duration::from_secs(600),
         }
     }
 }
@@ -75,7 +78,8 @@ impl AzEnv {
     }
 
     /// The folder az keeps its sign-in in: `AZURE_CONFIG_DIR`, else
-    /// `~/.azure`. Escher never writes there; it names it in messages.
+    /// `~/.azure`. Escher never writes there (az login, run on a click,
+    /// does); it names it in messages.
     pub fn config_dir(&self) -> Option<PathBuf> {
         self.var("AZURE_CONFIG_DIR")
             .map(PathBuf::from)

@@ -1,6 +1,7 @@
 //! Everything Escher knows about Azure, with no window in it.
 //!
-//! The user's own Azure CLI signs in; Escher only reads. [`run`] runs an
+//! The user's own Azure CLI signs in ([`login`] runs `az login` on the
+//! user's click); otherwise Escher only reads. [`run`] runs an
 //! allow-list of read-only `az` subcommands, [`discover`] turns their
 //! answers into the picker's data (cloud, tenants, subscriptions), and
 //! [`verify`] proves each picked subscription against Azure Resource
@@ -9,12 +10,14 @@
 
 pub mod arm;
 pub mod cli;
+pub mod cli_login;
 pub mod cloud;
 pub mod diagnose;
 pub mod discover;
 pub mod env;
 pub mod find;
 pub mod ids;
+pub mod login;
 pub mod permissions;
 pub mod run;
 pub mod saved;

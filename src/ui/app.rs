@@ -16,6 +16,7 @@ use egui::{RichText, Ui};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod azure_sign_in;
 mod watching;
 
 const COPIED_FOR: Duration = Duration::from_secs(2);
@@ -183,6 +184,8 @@ impl EscherApp {
                     self.wizard.azure.take_verdicts(&cloud, verdicts)
                 }
                 Event::Permissions(report) => self.wizard.record_permissions(*report),
+                Event::AzureAsked(asked) => self.take_azure_asked(asked),
+                Event::AzureSignedIn(ended) => self.wizard.azure.take_sign_in(&ended),
             }
         }
     }
@@ -261,6 +264,7 @@ impl EscherApp {
         }
         self.apply_appearance(ui);
         self.poll();
+        self.recheck_after_azure_sign_in(ui);
         if self.wizard.azure.has_pending() && !self.background.is_azure_discovering() {
             // A Settings Re-check whose listing has just arrived.
             self.run_azure_rechecks(ui);
@@ -466,6 +470,12 @@ impl EscherApp {
             Some(profiles::Action::Azure(azure_profiles::Action::Remove(id))) => {
                 self.wizard.azure.remove(&id)
             }
+            Some(profiles::Action::Azure(azure_profiles::Action::SignIn(id))) => {
+                self.sign_in_for_row(ui, &id)
+            }
+            Some(profiles::Action::Azure(azure_profiles::Action::SignInFlow(a))) => {
+                self.azure_sign_in_action(ui, a)
+            }
             Some(profiles::Action::Close) => self.wizard.pane = Pane::Wizard,
             Some(profiles::Action::AddAccounts(name)) => self.open_sso_accounts(ui, &name),
             Some(profiles::Action::Permissions(a)) => {
@@ -643,6 +653,7 @@ impl EscherApp {
 
     fn connect_azure(&mut self, ui: &mut Ui) {
         let copied = self.copied_key().map(str::to_owned);
+        let code_by_default = self.azure_code_by_default();
         let action = azure::show(
             ui,
             azure::View {
@@ -651,6 +662,7 @@ impl EscherApp {
                 verifying: self.background.is_azure_verifying(),
                 copied: copied.as_deref(),
                 terminal_note: self.terminal_note.as_ref(),
+                code_by_default,
             },
         );
         if let Some(a) = action {
@@ -683,6 +695,9 @@ impl EscherApp {
             azure::Action::Back => self.wizard.go(Step::ConnectAws),
             azure::Action::BackToProfiles => self.wizard.open_profiles(),
             azure::Action::Skip | azure::Action::Continue => self.wizard.go(Step::Done),
+            azure::Action::SignIn(a) => self.azure_sign_in_action(ui, a),
+            azure::Action::SignInTenant(t) => self.sign_in_to_tenant(ui, &t),
+            azure::Action::ReopenSignIn => self.wizard.azure.sign_in.reopened = true,
         }
     }
 

@@ -14,6 +14,7 @@ use crate::azure::subscriptions::{State, Subscription, Tenant};
 use crate::azure::verify::Verdict;
 use crate::wizard::Wizard;
 use crate::wizard::azure::AzureState;
+use crate::wizard::azure_sign_in::Stage;
 use egui::{RichText, Ui};
 
 pub enum Action {
@@ -35,6 +36,11 @@ pub enum Action {
     BackToProfiles,
     Skip,
     Continue,
+    SignIn(super::azure_sign_in::Action),
+    /// Sign in to this one tenant (one that asks for MFA on its own).
+    SignInTenant(String),
+    /// Show Sign in with Azure again, to reach another tenant.
+    ReopenSignIn,
 }
 
 pub struct View<'a> {
@@ -43,20 +49,29 @@ pub struct View<'a> {
     pub verifying: bool,
     pub copied: Option<&'a str>,
     pub terminal_note: Option<&'a (bool, String)>,
+    /// No browser can open here: Sign in with Azure uses a code.
+    pub code_by_default: bool,
 }
 
-pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
+pub fn show(ui: &mut Ui, mut v: View<'_>) -> Option<Action> {
     let mut action = None;
     screen_title(ui, "Connect Azure");
     callout(ui, Callout::Info, |ui| {
         paragraph(
             ui,
             "Escher needs the built-in Reader role on each subscription it may read; nothing more. \
-             Your own Azure CLI signs in; Escher only reads and verifies.",
+             Your own Azure CLI signs you in; Escher only reads and verifies.",
         );
     });
     ui.add_space(space::S);
-    commands(ui, &v, &mut action);
+    let signing_in = shows_sign_in(&v);
+    if signing_in {
+        sign_in(ui, &mut v, &mut action);
+    }
+    ui.add_space(space::S);
+    egui::CollapsingHeader::new("Use the terminal instead")
+        .id_salt("azure-terminal")
+        .show(ui, |ui| commands(ui, &v, &mut action));
     ui.add_space(space::M);
     ui.horizontal(|ui| {
         if recheck_button(ui, !v.discovering, v.discovering).clicked() {
@@ -65,13 +80,23 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         if v.discovering {
             caption(ui, "Asking the Azure CLI what your sign-in reaches…");
         } else if v.wizard.azure.found().is_none() && v.wizard.azure.problems().is_empty() {
-            caption(ui, "When az login has finished, click Re-check.");
+            caption(ui, "Already signed in with az? Click Re-check.");
+        } else if !signing_in
+            && button_named(ui, true, "Sign in again", "Sign in to Azure again")
+                .on_hover_text("To reach another tenant or account")
+                .clicked()
+        {
+            action = Some(Action::ReopenSignIn);
         }
     });
     if !v.discovering {
         for d in v.wizard.azure.problems() {
             ui.add_space(space::S);
             diagnosis(ui, d, v.copied, true, &mut action);
+        }
+        for d in v.wizard.azure.tenants_left() {
+            ui.add_space(space::S);
+            diagnosis(ui, d, v.copied, false, &mut action);
         }
         if v.wizard.azure.found().is_some() {
             picker(ui, &mut v.wizard.azure, v.verifying, v.copied, &mut action);
@@ -83,6 +108,32 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         "Skipping is fine for AWS-only teams: Azure can be connected later from Settings.",
     );
     action
+}
+
+/// Sign in with Azure shows until a Re-check lists a sign-in, and again
+/// on Sign in again or while one runs or has just failed.
+fn shows_sign_in(v: &View<'_>) -> bool {
+    let azure = &v.wizard.azure;
+    azure.found().is_none()
+        || azure.sign_in.reopened
+        || azure.sign_in.working()
+        || matches!(azure.sign_in.stage, Stage::Failed(_))
+}
+
+fn sign_in(ui: &mut Ui, v: &mut View<'_>, action: &mut Option<Action>) {
+    let active = v.wizard.azure.active_cloud().map(str::to_owned);
+    let view = super::azure_sign_in::View {
+        sign_in: &mut v.wizard.azure.sign_in,
+        active_cloud: active.as_deref(),
+        code_by_default: v.code_by_default,
+    };
+    if let Some(a) = super::azure_sign_in::show(ui, view) {
+        *action = Some(Action::SignIn(a));
+    }
+    if let Stage::Failed(d) = &v.wizard.azure.sign_in.stage {
+        ui.add_space(space::S);
+        diagnosis(ui, d, v.copied, true, action);
+    }
 }
 
 fn commands(ui: &mut Ui, v: &View<'_>, action: &mut Option<Action>) {
@@ -333,6 +384,17 @@ fn card(
                 }
             });
         }
+        if let Some(tenant) = login_tenant(d)
+            && button_named(
+                ui,
+                true,
+                "Sign in to this tenant",
+                &format!("Sign in to tenant {tenant}"),
+            )
+            .clicked()
+        {
+            *action = Some(Action::SignInTenant(tenant.to_owned()));
+        }
         if d.case == crate::azure::diagnose::Case::AzMissing
             && button_named(
                 ui,
@@ -356,6 +418,16 @@ fn card(
                 });
         }
     });
+}
+
+/// The tenant of a fix that is `az login --tenant T`: Escher runs it.
+fn login_tenant(d: &Diagnosis) -> Option<&str> {
+    match d.argv.as_deref() {
+        Some([az, login, flag, tenant]) if az == "az" && login == "login" && flag == "--tenant" => {
+            Some(tenant)
+        }
+        _ => None,
+    }
 }
 
 /// The action bar: the ways back on the left, Skip and Continue at the

@@ -4,17 +4,24 @@
 
 use super::look::{Tone, space};
 use super::widgets::{
-    caption, card, code, icon_button, icons, section_heading, status_line, toggle,
+    button_named, caption, card, code, icon_button, icons, section_heading, status_line, toggle,
 };
 use crate::azure::ids::Guid;
 use crate::time_words::ago;
 use crate::wizard::Wizard;
+use crate::wizard::azure_sign_in::Stage;
 use egui::{RichText, Ui};
 
 pub enum Action {
-    Toggle { id: Guid, on: bool },
+    Toggle {
+        id: Guid,
+        on: bool,
+    },
     Recheck(Guid),
     Remove(Guid),
+    /// Sign in with Azure for this subscription's tenant.
+    SignIn(Guid),
+    SignInFlow(super::azure_sign_in::Action),
 }
 
 /// Subscriptions shown before the section scrolls on its own.
@@ -91,15 +98,45 @@ fn row(
         );
         caption(ui, &when);
     });
-    status(ui, wizard, &s.subscription_id);
+    status(ui, wizard, s, action);
 }
 
-/// What this session's Re-check found, under the row.
-fn status(ui: &mut Ui, wizard: &Wizard, id: &Guid) {
+/// The row's sign-in is the problem: Sign in runs az login for its tenant.
+fn needs_sign_in(d: &crate::azure::diagnose::Diagnosis) -> bool {
+    use crate::azure::diagnose::Case;
+    matches!(
+        d.case,
+        Case::SignInExpired | Case::NotSignedIn | Case::MfaRequired
+    )
+}
+
+/// What this session's Re-check found, under the row; a sign-in started
+/// here shows what it waits for.
+fn status(
+    ui: &mut Ui,
+    wizard: &Wizard,
+    s: &crate::azure::saved::SavedSubscription,
+    action: &mut Option<Action>,
+) {
     use crate::azure::verify::Outcome;
-    let failed = |ui: &mut Ui, d: &crate::azure::diagnose::Diagnosis| {
+    let id = &s.subscription_id;
+    let sign_in = &wizard.azure.sign_in;
+    if sign_in.from_row.as_ref() == Some(id) && !matches!(sign_in.stage, Stage::Idle) {
+        if let Some(a) = super::azure_sign_in::progress(ui, sign_in) {
+            *action = Some(Action::SignInFlow(a));
+        }
+        if sign_in.working() {
+            return;
+        }
+    }
+    let mut failed = |ui: &mut Ui, d: &crate::azure::diagnose::Diagnosis| {
         status_line(ui, Tone::Danger, &d.title, None);
-        if let Some(cmd) = &d.command {
+        if needs_sign_in(d) {
+            let name = format!("Sign in to Azure for {}", s.name);
+            if button_named(ui, !sign_in.working(), "Sign in", &name).clicked() {
+                *action = Some(Action::SignIn(id.clone()));
+            }
+        } else if let Some(cmd) = &d.command {
             code(ui, cmd, true);
         }
     };

@@ -4,6 +4,7 @@
 mod app;
 mod azure;
 mod azure_profiles;
+mod azure_sign_in;
 mod connect_aws;
 mod done;
 mod look;

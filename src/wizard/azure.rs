@@ -12,6 +12,7 @@ use crate::azure::steps::{self, Step};
 use crate::azure::subscriptions::Subscription;
 use crate::azure::verify::Verdict;
 use crate::terminal::TerminalRequest;
+use crate::wizard::azure_sign_in::AzureSignIn;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Default)]
@@ -36,6 +37,12 @@ pub struct AzureState {
     row_problems: HashMap<Guid, Diagnosis>,
     /// Counts changes to `saved`.
     revision: u64,
+    /// Sign in with Azure: the fields and the running `az login`.
+    pub sign_in: AzureSignIn,
+    /// Tenants the last sign-in could not reach (MFA, Conditional Access).
+    tenants_left: Vec<Diagnosis>,
+    /// A sign-in ended signed in: Re-check by itself.
+    recheck_due: bool,
 }
 
 impl std::fmt::Debug for AzureState {
@@ -62,6 +69,9 @@ impl Clone for AzureState {
             pending: self.pending.clone(),
             row_problems: self.row_problems.clone(),
             revision: self.revision,
+            sign_in: self.sign_in.clone(),
+            tenants_left: self.tenants_left.clone(),
+            recheck_due: self.recheck_due,
         }
     }
 }
@@ -121,6 +131,33 @@ impl AzureState {
                 self.picked.clear();
             }
         }
+    }
+
+    /// A sign-in ended: a signed-in one keeps the tenants it could not
+    /// reach, shown beside the picker.
+    pub fn take_sign_in(&mut self, ended: &crate::azure::login::Ended) {
+        self.sign_in.ended(ended);
+        if let crate::azure::login::Ended::SignedIn { tenants_left } = ended {
+            self.tenants_left = tenants_left.clone();
+            self.recheck_due = true;
+            if let Some(id) = self.sign_in.from_row.clone() {
+                self.request_recheck(&id);
+            }
+        }
+    }
+
+    /// Whether a sign-in asked for a Re-check (once).
+    pub fn take_recheck_due(&mut self) -> bool {
+        std::mem::take(&mut self.recheck_due)
+    }
+
+    pub fn tenants_left(&self) -> &[Diagnosis] {
+        &self.tenants_left
+    }
+
+    /// The cloud the last Re-check found active.
+    pub fn active_cloud(&self) -> Option<&str> {
+        self.found.as_ref().map(|f| f.cloud.name.as_str())
     }
 
     /// What the search box lets through; everything before a Re-check.

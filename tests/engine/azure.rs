@@ -4,7 +4,7 @@
 //! issue 9, named after its case id.
 
 #[path = "azure_fakes.rs"]
-mod fakes;
+pub(crate) mod fakes;
 
 use escher::azure::diagnose::{Case, Diagnosis};
 use escher::azure::discover::{Found, Stopped, discover};

@@ -33,6 +33,7 @@ pub fn quick() -> Limits {
     Limits {
         az: Duration::from_secs(3),
         arm: Duration::from_secs(3),
+        login: Duration::from_secs(3),
     }
 }
 
@@ -47,9 +48,27 @@ case "$*" in
   "account get-access-token --subscription "*" -o json")
     k="token-$4"
     [ -e "$d/replies/$k.exit" ] || [ -e "$d/replies/$k.hang" ] || k=token ;;
+  "login"|"login "*) k=login ;;
+  "cloud set --name "*) k=cloud-set ;;
   *) echo "ERROR: the stand-in az was asked for: $*" >&2; exit 64 ;;
 esac
 r="$d/replies/$k"
+if [ "$k" = login ]; then
+  # What az prints first (the browser page or the device code), then the
+  # user: never (a grandchild sleeps, as az.cmd's python would), or once
+  # the test approves; then az's last words and, signed in, the profile
+  # az writes (with its BOM) and the listing that now answers.
+  if [ -e "$r.stderr" ]; then cat "$r.stderr" >&2; fi
+  if [ -e "$r.hang" ]; then sleep 600 & echo $! > "$d/grandchild"; wait $!; fi
+  if [ -e "$r.wait" ]; then while [ ! -e "$d/approved" ]; do sleep 0.05; done; fi
+  if [ -e "$r.stderr-after" ]; then cat "$r.stderr-after" >&2; fi
+  code=$(cat "$r.exit")
+  if [ "$code" = 0 ]; then
+    if [ -d "$d/replies/after-login" ]; then cp "$d/replies/after-login/"* "$d/replies/"; fi
+    if [ -e "$r.profile" ]; then cp "$r.profile" "$AZURE_CONFIG_DIR/azureProfile.json"; fi
+  fi
+  exit "$code"
+fi
 # Not exec'd: like az.cmd's python, a grandchild keeps the pipes open.
 if [ -e "$r.hang" ]; then sleep 60; fi
 if [ -e "$r.stdout" ]; then cat "$r.stdout"; fi
@@ -125,6 +144,13 @@ impl StandIn {
         AzEnv::from_vars(self.vars()).with_az_dirs(vec![self.bin()])
     }
 
+    /// The same on a desktop: a browser can open, so Sign in uses it.
+    pub fn env_with_display(&self) -> AzEnv {
+        let mut vars = self.vars();
+        vars.push(("DISPLAY".into(), ":0".into()));
+        AzEnv::from_vars(vars).with_az_dirs(vec![self.bin()])
+    }
+
     fn reply_path(&self, key: &str, ext: &str) -> PathBuf {
         self.dir.path().join(format!("replies/{key}.{ext}"))
     }
@@ -146,6 +172,90 @@ impl StandIn {
         std::fs::write(self.reply_path(key, "exit"), format!("{exit}\n")).unwrap();
         let _ = std::fs::remove_file(self.reply_path(key, "hang"));
         self
+    }
+
+    /// `az login` opens the browser (az's words, from azure-cli 2.91's
+    /// `login_with_auth_code`) and, once [`Self::approve`]d, signs in:
+    /// writes the recorded profile and answers the listing from then on.
+    pub fn login_in_browser(&self) -> &Self {
+        self.login_asks(BROWSER_OPENED)
+    }
+
+    /// The same with a device code (the message Entra ID sends, as az
+    /// prints it with colour off).
+    pub fn login_with_code(&self) -> &Self {
+        self.login_asks(DEVICE_CODE)
+    }
+
+    fn login_asks(&self, first: &str) -> &Self {
+        std::fs::write(self.reply_path("login", "stderr"), first).unwrap();
+        std::fs::write(self.reply_path("login", "wait"), "").unwrap();
+        std::fs::write(self.reply_path("login", "exit"), "0\n").unwrap();
+        let mut profile = b"\xef\xbb\xbf".to_vec();
+        profile.extend(std::fs::read(fixtures().join("azureProfile.json.in")).unwrap());
+        std::fs::write(self.reply_path("login", "profile"), profile).unwrap();
+        let after = self.dir.path().join("replies/after-login");
+        std::fs::create_dir_all(&after).unwrap();
+        for ext in ["stdout", "stderr", "exit"] {
+            std::fs::copy(
+                fixtures().join("listing").join(ext),
+                after.join(format!("account-list.{ext}")),
+            )
+            .unwrap();
+        }
+        self
+    }
+
+    /// Once signed in, the listing answers with this recording instead.
+    pub fn login_lists(&self, name: &str) -> &Self {
+        let after = self.dir.path().join("replies/after-login");
+        for ext in ["stdout", "stderr", "exit"] {
+            std::fs::copy(
+                fixtures().join(name).join(ext),
+                after.join(format!("account-list.{ext}")),
+            )
+            .unwrap();
+        }
+        self
+    }
+
+    /// Once approved, az ends with these last words and exit code instead.
+    pub fn login_ends(&self, stderr_after: &str, exit: i32) -> &Self {
+        std::fs::write(self.reply_path("login", "stderr-after"), stderr_after).unwrap();
+        std::fs::write(self.reply_path("login", "exit"), format!("{exit}\n")).unwrap();
+        if exit != 0 {
+            let _ = std::fs::remove_dir_all(self.dir.path().join("replies/after-login"));
+        }
+        self
+    }
+
+    /// The user finishes signing in (in the browser, or with the code).
+    pub fn approve(&self) {
+        std::fs::write(self.dir.path().join("approved"), "").unwrap();
+    }
+
+    /// A user who never finishes: az waits, its child process holding the pipe.
+    pub fn login_never_finishes(&self) -> &Self {
+        std::fs::write(self.reply_path("login", "stderr"), BROWSER_OPENED).unwrap();
+        std::fs::write(self.reply_path("login", "hang"), "").unwrap();
+        std::fs::write(self.reply_path("login", "exit"), "0\n").unwrap();
+        self
+    }
+
+    /// The processes a login left: the stand-in's own (from `calls`) and
+    /// the grandchild it started, those still alive.
+    pub fn live_login_processes(&self) -> Vec<u32> {
+        let mut pids: Vec<u32> = self
+            .calls()
+            .into_iter()
+            .filter(|c| c.0.starts_with("login"))
+            .map(|c| c.3)
+            .collect();
+        if let Ok(g) = std::fs::read_to_string(self.dir.path().join("grandchild")) {
+            pids.extend(g.trim().parse::<u32>().ok());
+        }
+        pids.retain(|p| alive(*p));
+        pids
     }
 
     /// Never answer `key`.
@@ -195,6 +305,25 @@ impl StandIn {
             .filter(|c| c.0.starts_with("account get-access-token"))
             .count()
     }
+}
+
+/// What az 2.91 prints on stderr when it has opened the browser
+/// (`login_with_auth_code` in azure/cli/core/auth/identity.py).
+pub const BROWSER_OPENED: &str = "WARNING: A web browser has been opened at https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize. Please continue the login in the web browser. If no web browser is available or if the web browser fails to open, use device code flow with `az login --use-device-code`.\n";
+
+/// The device-code message (Entra ID's `message`, printed as is by
+/// `login_with_device_code`).
+pub const DEVICE_CODE: &str = "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code DMQ6BL7XK to authenticate.\n";
+
+/// A process that is running (not gone, not a zombie).
+pub fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        !s.rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
 }
 
 pub fn token_json(sub: &str, tenant: &str, secs: u64) -> String {

@@ -74,6 +74,13 @@ fn not_signed_in_shows_the_problem_with_the_login_command() {
     let w = World::new(PROD_CONFIG, PROD_KEYS);
     let mut h = harness(w.app_with_azure(s.env()));
     to_azure(&mut h);
+    assert!(h.query_by_label("Sign in with Azure").is_some());
+    assert!(
+        h.query_by_label("Copy Azure command 1").is_none(),
+        "under Use the terminal instead"
+    );
+    click(&mut h, "Use the terminal instead");
+    settle(&mut h);
     assert!(h.query_by_label("az login").is_some());
     assert!(h.query_by_label("Copy Azure command 1").is_some());
     assert!(
@@ -101,6 +108,7 @@ fn recheck_spins_and_a_second_click_starts_nothing() {
     let limits = escher::azure::env::Limits {
         az: Duration::from_secs(5),
         arm: Duration::from_secs(5),
+        login: Duration::from_secs(5),
     };
     let mut h = harness(w.app_with_azure_limits(s.env(), limits));
     to_azure(&mut h);
@@ -463,6 +471,8 @@ fn the_commands_copy_and_open_in_a_terminal_with_the_guide() {
     let record = recording_terminal(&w);
     let mut h = harness(w.app());
     to_azure(&mut h);
+    click(&mut h, "Use the terminal instead");
+    settle(&mut h);
     click(&mut h, "Copy Azure command 2");
     h.step();
     let copied = h.output().platform_output.commands.iter().any(|c| {
@@ -516,6 +526,8 @@ fn another_active_cloud_and_an_old_az_are_cards_with_their_command() {
     step_until(&mut h, "the picker", |h| {
         h.query_by_label("Pick Gov Production").is_some()
     });
+    click(&mut h, "Use the terminal instead");
+    settle(&mut h);
     assert!(
         h.query_by_label("az cloud set --name AzureUSGovernment")
             .is_some()
@@ -560,6 +572,8 @@ fn a_tenant_without_subscriptions_is_said_and_its_id_fills_the_tenant_sign_in() 
     let w = World::new(PROD_CONFIG, PROD_KEYS);
     let mut h = harness(w.app_with_azure(s.env()));
     to_azure(&mut h);
+    click(&mut h, "Use the terminal instead");
+    settle(&mut h);
     assert!(h.query_by_label("az login --tenant TENANT").is_some());
     recheck(&mut h);
     assert!(h.query_by_label("Empty Org").is_some());

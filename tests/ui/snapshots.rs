@@ -404,6 +404,25 @@ fn connect_azure_not_signed_in() {
 }
 
 #[test]
+fn connect_azure_sign_in_with_a_code() {
+    both("connect_azure_code", |theme| {
+        let s = StandIn::new();
+        s.recorded("account-list", "not-signed-in-list");
+        s.login_with_code();
+        let w = world();
+        let mut h = window(w.app_with_azure(s.env()), theme);
+        to_azure(&mut h);
+        click(&mut h, "Sign in with Azure");
+        step_until(&mut h, "the code", |h| {
+            h.query_by_label("DMQ6BL7XK").is_some()
+        });
+        h.get_by_label("DMQ6BL7XK").scroll_to_me();
+        settle(&mut h);
+        (vec![Box::new(w), Box::new(s)], h)
+    });
+}
+
+#[test]
 fn connect_azure_picker() {
     both("connect_azure_picker", |theme| {
         let (keep, mut h) = at_connect_azure(theme);
