@@ -64,6 +64,10 @@ pub struct EscherApp {
     sso_sign_in: crate::wizard::sso_sign_in::SignInFlow,
     /// A sign-in just ended: list its accounts on the next frame.
     list_after_sign_in: Option<String>,
+    /// Settings' Renew signs this profile in again here.
+    renewing_here: Option<String>,
+    /// A renewal ended signed in: check this profile on the next frame.
+    check_after_renew: Option<String>,
     /// A second launch asked this window to come to the front.
     raise: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -86,6 +90,8 @@ impl EscherApp {
         EscherApp {
             sso_sign_in,
             list_after_sign_in: None,
+            renewing_here: None,
+            check_after_renew: None,
             raise: Arc::default(),
             saved: Some(wizard.settings_key()),
             wizard,
@@ -145,7 +151,10 @@ impl EscherApp {
     pub fn poll(&mut self) {
         if let Some(session) = self.sso_sign_in.poll() {
             self.rediscover = true;
-            self.list_after_sign_in = Some(session);
+            match &self.renewing_here {
+                Some(profile) => self.check_after_renew = Some(profile.clone()),
+                None => self.list_after_sign_in = Some(session),
+            }
         }
         for event in self.background.poll() {
             match event {
@@ -457,7 +466,12 @@ impl EscherApp {
                 self.background.check_batch(names, Self::wake(ui));
             }
             Some(profiles::Action::Remove(name)) => self.wizard.remove(&name),
-            Some(profiles::Action::Renew(name)) => self.renew(ui, &name),
+            Some(profiles::Action::Renew(name, super::sign_in::Renew::Here)) => {
+                self.renew_here(ui, &name)
+            }
+            Some(profiles::Action::Renew(name, super::sign_in::Renew::InTerminal)) => {
+                self.renew(ui, &name)
+            }
             Some(profiles::Action::AddAws) => self.wizard.add_from_profiles(),
             Some(profiles::Action::AddAzure) => self.wizard.add_azure_from_profiles(),
             Some(profiles::Action::Azure(azure_profiles::Action::Toggle { id, on })) => {

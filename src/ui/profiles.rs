@@ -22,8 +22,8 @@ pub enum Action {
     Recheck(String),
     RecheckAll,
     Remove(String),
-    /// Sign in again: `aws sso login --profile NAME` in a terminal.
-    Renew(String),
+    /// Sign in again, here or (`InTerminal`) with `aws sso login --profile NAME`.
+    Renew(String, super::sign_in::Renew),
     Connect(String),
     AddAws,
     AddAzure,
@@ -339,8 +339,8 @@ fn connected_row(
                 (ui.available_width() - measure::ROW_BUTTONS).max(measure::STATUS_MIN);
             ui.vertical(|ui| {
                 ui.set_width(status_width);
-                if status(ui, wizard, p, now) {
-                    action = Some(Action::Renew(p.name.clone()));
+                if let Some(how) = status(ui, wizard, p, now) {
+                    action = Some(Action::Renew(p.name.clone(), how));
                 }
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -388,8 +388,13 @@ fn connected_row(
 }
 
 /// What is known of a connected profile: missing, failing, or verified.
-/// Returns whether Renew was clicked.
-fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) -> bool {
+/// Returns which Renew was clicked.
+fn status(
+    ui: &mut Ui,
+    wizard: &Wizard,
+    p: &SavedProfile,
+    now: SystemTime,
+) -> Option<super::sign_in::Renew> {
     if wizard.is_missing_from_files(&p.name) {
         let missing = "Missing from your AWS files";
         status_line(ui, Tone::Danger, missing, Some(missing));
@@ -420,7 +425,7 @@ fn status(ui: &mut Ui, wizard: &Wizard, p: &SavedProfile, now: SystemTime) -> bo
     wizard
         .in_files(&p.name)
         .and_then(|i| i.sso_token_expires_at)
-        .is_some_and(|at| super::sign_in::sso_sign_in(ui, &p.name, at, now))
+        .and_then(|at| super::sign_in::sso_sign_in(ui, &p.name, at, now))
 }
 
 /// A profile in the files, not connected: Connect checks it, and a failed

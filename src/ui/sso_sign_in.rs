@@ -160,6 +160,27 @@ fn buttons(ui: &mut Ui, flow: &SignInFlow) -> Option<Action> {
     action
 }
 
+/// A running sign-in's wait (with Cancel), or how it ended; for Settings'
+/// Renew, which has no form.
+pub fn progress(ui: &mut Ui, flow: &SignInFlow) -> Option<Action> {
+    match &flow.stage {
+        Stage::Working { flow: f, asked } => working(ui, *f, asked.as_ref()),
+        Stage::Failed { session, error } => {
+            status_line(ui, Tone::Danger, error.title(), None);
+            ui.add(egui::Label::new(error.words(session)).wrap());
+            None
+        }
+        Stage::Done(s) => {
+            let until =
+                crate::time_words::describe_expiry(s.expires_at, std::time::SystemTime::now());
+            let text = format!("Signed in to {} — sign-in {until}", s.session);
+            status_line(ui, Tone::Success, &text, None);
+            None
+        }
+        Stage::Idle => None,
+    }
+}
+
 fn working(ui: &mut Ui, flow: Flow, asked: Option<&Progress>) -> Option<Action> {
     let mut action = None;
     match asked {

@@ -197,7 +197,7 @@ fn an_expired_sso_sign_in_offers_renew_and_the_new_sign_in_shows_by_itself() {
         shows(h, "SSO sign-in expired")
     });
     assert_eq!(w.aws.sts_calls() + w.aws.sso_calls(), 0, "no check unasked");
-    click(&mut h, "Renew sso");
+    click(&mut h, "Renew sso in Terminal");
     step_until(&mut h, "the terminal", |_| record.exists());
     step_until(&mut h, "the launch noted", |h| shows(h, "Opened"));
     let argv = std::fs::read_to_string(&record).unwrap();
@@ -208,6 +208,7 @@ fn an_expired_sso_sign_in_offers_renew_and_the_new_sign_in_shows_by_itself() {
         shows(h, "SSO sign-in expires in") && shows(h, "verified just now")
     });
     assert!(h.query_by_label("Renew sso").is_none());
+    assert!(h.query_by_label("Renew sso in Terminal").is_none());
     assert!(
         h.query_by_role_and_label(Role::CheckBox, "Use sso")
             .is_some()
@@ -304,4 +305,52 @@ fn a_credential_process_that_caches_in_the_credentials_file_is_not_checked_forev
         .lines()
         .count();
     assert!(n <= 2, "the helper ran {n} times");
+}
+
+#[test]
+fn renew_signs_an_expired_sso_profile_in_again_here_and_the_row_turns() {
+    let w = sso_world();
+    w.aws
+        .sign_in_reaches(&[("123456789012", "ReadOnly", "ASIASSO")]);
+    let connected = SavedProfile {
+        name: "sso".into(),
+        enabled: true,
+        kind: Some(Kind::Sso),
+        region: Some("us-east-1".into()),
+        identity: None,
+        verified_at: None,
+        permissions: None,
+    };
+    let settings = Settings {
+        profiles: vec![connected],
+        ..Settings::default()
+    };
+    Store::new(w.config_dir.path()).save(&settings).unwrap();
+    w.home.sso_token("corp", "tok-old", -60);
+    let mut h = harness(w.app().with_browser(crate::common::browser_stand_in));
+    open_settings(&mut h);
+    step_until(&mut h, "the sign-in expired", |h| {
+        shows(h, "SSO sign-in expired")
+    });
+    click(&mut h, "Renew sso");
+    // No display in the tests' environment: a code, approved on its page.
+    step_until(&mut h, "the code", |h| {
+        h.query_by_label("Open the sign-in page").is_some()
+    });
+    assert!(shows(&h, "Renewing the SSO sign-in of sso"));
+    h.get_by_label("Open the sign-in page").click();
+    step_until(&mut h, "the new sign-in checked", |h| {
+        shows(h, "SSO sign-in expires in") && shows(h, "verified just now")
+    });
+    assert!(shows(&h, "Signed in to corp"));
+    assert!(h.query_by_label("Renew sso").is_none());
+    assert!(
+        h.query_by_label_contains("Add more accounts from the sign-in of sso")
+            .is_some(),
+        "the accounts window did not open by itself"
+    );
+    assert!(
+        h.query_by_label_contains("Every account and role")
+            .is_none()
+    );
 }

@@ -456,3 +456,35 @@ fn settings_with_azure() {
         (keep, h)
     });
 }
+
+/// Settings → Azure: a row whose sign-in is gone, signing in from the row.
+#[test]
+fn settings_azure_sign_in() {
+    both("settings_azure_sign_in", |theme| {
+        let (s, arm) = signed_in();
+        let w = world();
+        let mut h = window(w.app_with_azure(s.env()), theme);
+        to_azure(&mut h);
+        verify_all(&mut h);
+        click(&mut h, "Continue");
+        settle(&mut h);
+        drop(h);
+        // Signed out since the last session.
+        s.recorded("account-list", "not-signed-in-list");
+        s.login_with_code().login_lists("listing-local");
+        let mut h = window(w.app_with_azure(s.env()), theme);
+        click(&mut h, "Open Settings");
+        settle(&mut h);
+        click(&mut h, "Re-check Azure subscription Contoso Dev");
+        step_until(&mut h, "the sign-in problem", |h| {
+            h.query_by_label("✖ Not signed in to Azure").is_some()
+        });
+        click(&mut h, "Sign in to Azure for Contoso Dev");
+        step_until(&mut h, "the code", |h| {
+            h.query_by_label("DMQ6BL7XK").is_some()
+        });
+        h.get_by_label("DMQ6BL7XK").scroll_to_me();
+        settle(&mut h);
+        (vec![Box::new(w), Box::new(s), Box::new(arm)], h)
+    });
+}

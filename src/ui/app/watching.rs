@@ -13,6 +13,9 @@ impl EscherApp {
     pub(super) fn follow_files(&mut self, ui: &Ui, shown: bool) {
         if self.wizard.pane != crate::wizard::Pane::Profiles {
             self.renewing = false;
+            if !self.sso_sign_in.working() && self.check_after_renew.is_none() {
+                self.renewing_here = None;
+            }
         }
         if !shown {
             // What changes while nobody looks is read on return, not news.
@@ -46,7 +49,31 @@ impl EscherApp {
         self.background.check_batch(due, Self::wake(ui));
     }
 
-    /// Settings → Profiles → Renew: sign in again in the terminal.
+    /// Settings → Profiles → Renew: sign in again here, to the profile's
+    /// sso-session (its form filled from the files); a profile without a
+    /// whole sso-session (legacy, or one the files lack) renews in the
+    /// terminal.
+    pub(super) fn renew_here(&mut self, ui: &Ui, name: &str) {
+        let session = self.wizard.discovery().and_then(|d| {
+            let s = d.sso_session(d.get(name)?.sso_session.as_deref()?)?;
+            (s.start_url.is_some() && s.region.is_some()).then(|| s.clone())
+        });
+        let Some(session) = session else {
+            return self.renew(ui, name);
+        };
+        if self.sso_sign_in.working() {
+            return;
+        }
+        self.sso_sign_in.use_session(&session);
+        let env = &self.background.aws_env;
+        let vars = |k: &str| env.get(k).map(str::to_owned);
+        let flow = crate::aws::sso_login::default_flow(&vars);
+        self.sso_sign_in.start(flow, Self::wake(ui));
+        self.renewing_here = Some(name.to_owned());
+        self.renewing = false;
+    }
+
+    /// Settings → Profiles → Renew in Terminal.
     pub(super) fn renew(&mut self, ui: &Ui, name: &str) {
         let argv = ["aws", "sso", "login", "--profile", name].map(str::to_owned);
         let title = format!("Escher: renew the SSO sign-in of profile {name}");
@@ -54,13 +81,43 @@ impl EscherApp {
         self.renewing = true;
     }
 
-    /// How the terminal for Renew opened, or why it did not.
+    /// How the terminal for Renew opened, or why it did not; or the
+    /// renewal running here, with what it waits for.
     pub(super) fn renew_note(&mut self, ui: &mut Ui) {
+        if let Some(name) = self.renewing_here.clone() {
+            self.renewal(ui, &name);
+        }
         if !self.renewing {
             return;
         }
         if let Some((ok, note)) = &self.terminal_note {
             super::super::widgets::outcome_note(ui, *ok, note);
+        }
+    }
+
+    fn renewal(&mut self, ui: &mut Ui, name: &str) {
+        if let Some(done) = self.check_after_renew.take() {
+            self.check_named(ui, &done);
+        }
+        let action = super::super::widgets::card(ui, |ui| {
+            super::super::widgets::section_heading(
+                ui,
+                &format!("Renewing the SSO sign-in of {name}"),
+            );
+            super::super::sso_sign_in::progress(ui, &self.sso_sign_in)
+        });
+        if let Some(a) = action {
+            self.sign_in_action(ui, a);
+        }
+        if !self.sso_sign_in.working() {
+            // The card stays until the row's new check has been seen.
+            ui.horizontal(|ui| {
+                if super::super::widgets::button_named(ui, true, "Close", "Close the renewal")
+                    .clicked()
+                {
+                    self.renewing_here = None;
+                }
+            });
         }
     }
 }
