@@ -28,10 +28,38 @@ struct Listed {
     rows: Vec<Row>,
 }
 
-fn listed(env: &AwsEnv, profile: &str) -> Result<Listed, Outcome> {
+/// Where the sign-in comes from: a profile (or, failing one, a session of
+/// that name), or `--session NAME`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Profile(String),
+    Session(String),
+}
+
+impl Source {
+    pub fn name(&self) -> &str {
+        match self {
+            Source::Profile(n) | Source::Session(n) => n,
+        }
+    }
+
+    /// As typed after `escher sso accounts`, quoted for the shell.
+    pub fn argument(&self) -> String {
+        let name = crate::shell::posix_join(&[self.name().to_owned()]);
+        match self {
+            Source::Profile(_) => name,
+            Source::Session(_) => format!("--session {name}"),
+        }
+    }
+}
+
+fn listed(env: &AwsEnv, source: &Source) -> Result<Listed, Outcome> {
     let files = discover(env);
-    let sign_in =
-        sign_in_of(&files, profile).map_err(|why| fail(vec![format!("escher: {why}")], 1))?;
+    let sign_in = match source {
+        Source::Profile(p) => sign_in_of(&files, p),
+        Source::Session(s) => crate::aws::sso_populate::session_sign_in(&files, s),
+    }
+    .map_err(|why| fail(vec![format!("escher: {why}")], 1))?;
     let runtime = crate::background::new_runtime()
         .map_err(|e| fail(vec![format!("escher: could not start: {e}")], 1))?;
     let conns = Connections::default();
@@ -66,9 +94,9 @@ fn names(l: &Listed, template: &Template) -> Vec<Option<Proposed>> {
     propose(&l.rows, template, "", &taken_names(&l.files))
 }
 
-/// `escher sso accounts PROFILE [--json]`.
-pub fn accounts(env: &AwsEnv, profile: &str, json_out: bool) -> Outcome {
-    let l = match listed(env, profile) {
+/// `escher sso accounts (PROFILE | --session NAME) [--json]`.
+pub fn accounts(env: &AwsEnv, source: &Source, json_out: bool) -> Outcome {
+    let l = match listed(env, source) {
         Ok(l) => l,
         Err(o) => return o,
     };
@@ -117,7 +145,7 @@ pub fn accounts(env: &AwsEnv, profile: &str, json_out: bool) -> Outcome {
 }
 
 pub struct AddArgs {
-    pub profile: String,
+    pub source: Source,
     pub template: Option<String>,
     pub region: Option<String>,
     pub dry_run: bool,
@@ -132,7 +160,7 @@ pub fn add(env: &AwsEnv, args: &AddArgs) -> Outcome {
     if let Some(why) = args.region.as_deref().and_then(region_problem) {
         return fail(vec![format!("escher: --region: {why}")], 2);
     }
-    let l = match listed(env, &args.profile) {
+    let l = match listed(env, &args.source) {
         Ok(l) => l,
         Err(o) => return o,
     };
@@ -164,7 +192,8 @@ pub fn add(env: &AwsEnv, args: &AddArgs) -> Outcome {
             .unwrap_or_else(|| "no account and role got a profile name".into());
         notes.push(format!(
             "escher: nothing to add from the sign-in of {}: {why} (escher sso accounts {} lists them)",
-            args.profile, args.profile
+            args.source.name(),
+            args.source.argument()
         ));
         return fail(notes, 1);
     }
@@ -268,8 +297,8 @@ fn backups_kept() -> String {
     )
 }
 
-pub fn run_accounts(profile: &str, json: bool) -> ExitCode {
-    crate::cli::finish(accounts(&AwsEnv::from_process(), profile, json))
+pub fn run_accounts(source: &Source, json: bool) -> ExitCode {
+    crate::cli::finish(accounts(&AwsEnv::from_process(), source, json))
 }
 
 pub fn run_add(args: &AddArgs) -> ExitCode {

@@ -102,19 +102,29 @@ enum AzureCommand {
 
 #[derive(Subcommand)]
 enum SsoCommand {
-    /// List every account and role the sign-in of PROFILE reaches, with the
-    /// profile already in your files for each, or the name one would get.
+    /// List every account and role the sign-in of PROFILE (or of the
+    /// sso-session NAME) reaches, with the profile already in your files for
+    /// each, or the name one would get.
     Accounts {
-        profile: String,
+        #[arg(required_unless_present = "session")]
+        profile: Option<String>,
+        /// Start from this [sso-session] (one no profile uses yet, too).
+        #[arg(long, value_name = "NAME", conflicts_with = "profile")]
+        session: Option<String>,
         /// One JSON array (`account_id`, `account_name`, `role_name`,
         /// `existing_profile`, `proposed_name`) instead of lines.
         #[arg(long)]
         json: bool,
     },
     /// Append a profile for every account and role the sign-in of PROFILE
-    /// reaches that has none yet, after a backup of the file.
+    /// (or of the sso-session NAME) reaches that has none yet, after a
+    /// backup of the file.
     Add {
-        profile: String,
+        #[arg(required_unless_present = "session")]
+        profile: Option<String>,
+        /// Start from this [sso-session] (one no profile uses yet, too).
+        #[arg(long, value_name = "NAME", conflicts_with = "profile")]
+        session: Option<String>,
         /// How new profiles are named: {account_name}, {account_id},
         /// {role_name} and other text.
         #[arg(long, default_value = escher::aws::sso_populate::naming::DEFAULT_TEMPLATE)]
@@ -207,16 +217,19 @@ fn main() -> ExitCode {
         }
         Some(Command::Sso { action }) => {
             return match action {
-                SsoCommand::Accounts { profile, json } => {
-                    escher::cli_sso::run_accounts(&profile, json)
-                }
+                SsoCommand::Accounts {
+                    profile,
+                    session,
+                    json,
+                } => escher::cli_sso::run_accounts(&source(profile, session), json),
                 SsoCommand::Add {
                     profile,
+                    session,
                     template,
                     region,
                     dry_run,
                 } => escher::cli_sso::run_add(&escher::cli_sso::AddArgs {
-                    profile,
+                    source: source(profile, session),
                     template: Some(template),
                     region,
                     dry_run,
@@ -378,5 +391,14 @@ fn claim_instance(dir: &std::path::Path) -> Option<Option<escher::single_instanc
             );
             Some(None)
         }
+    }
+}
+
+/// `--session NAME`, else the positional PROFILE (clap requires one).
+fn source(profile: Option<String>, session: Option<String>) -> escher::cli_sso::Source {
+    use escher::cli_sso::Source;
+    match (session, profile) {
+        (Some(s), _) => Source::Session(s),
+        (None, p) => Source::Profile(p.unwrap_or_default()),
     }
 }

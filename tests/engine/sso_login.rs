@@ -337,3 +337,24 @@ fn usage_mistakes_exit_2_with_the_command_to_run() {
         stderr(&o)
     );
 }
+
+#[test]
+fn accounts_and_add_start_from_a_session_no_profile_uses_yet() {
+    let w = world();
+    let o = login_new(&w, &[("DISPLAY", ":99")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = w.escher(&["sso", "accounts", "--session", "corp", "--json"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["account_id"], "111111111111", "{v}");
+    assert_eq!(v[0]["role_name"], "ReadOnly");
+    let o = w.escher(&["sso", "add", "--session", "corp", "--dry-run"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("sso_session = corp"), "{text}");
+    // One source only, and one is needed.
+    let o = w.escher(&["sso", "accounts", "dev", "--session", "corp"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = w.escher(&["sso", "accounts"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -127,7 +127,8 @@ pub fn sign_in_of(files: &Discovery, profile: &str) -> Result<SignIn, String> {
 
 /// A name that is no profile: the sign-in of the `[sso-session]` so
 /// named, which no profile uses yet (right after a sign-in in Escher).
-fn session_sign_in(files: &Discovery, name: &str) -> Result<SignIn, String> {
+/// `escher sso … --session NAME` asks for it by this name alone.
+pub fn session_sign_in(files: &Discovery, name: &str) -> Result<SignIn, String> {
     let missing = || {
         format!(
             "There is no profile or sso-session named {name} in your AWS files; `escher profiles` lists the profiles."
