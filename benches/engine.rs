@@ -189,12 +189,79 @@ fn sso_accounts(c: &mut Criterion) {
     g.finish();
 }
 
+/// When the bench's browser sent the callback (see `timed_browser`).
+static CALLBACK_SENT: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+
+/// A browser that follows the authorize page's redirects and notes the
+/// moment it asks for Escher's callback.
+fn timed_browser(url: &str) -> bool {
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        let mut next = Some(url);
+        for _ in 0..5 {
+            let Some(u) = next.take() else { break };
+            if u.contains("/oauth/callback") {
+                *CALLBACK_SENT.lock().unwrap() = Some(std::time::Instant::now());
+            }
+            next = common::http_get_location(&u);
+        }
+    });
+    true
+}
+
+/// Sign in with the browser flow against the stand-in IAM Identity Center:
+/// from the browser's callback to the token written on disk (issue 19's
+/// budget: 100 ms). The client registration is cached after the first.
+fn sso_sign_in(c: &mut Criterion) {
+    use escher::aws::sso_login::{Flow, Session, sign_in};
+    let aws = FakeAws::start();
+    aws.sign_in_reaches(&[("111111111111", "ReadOnly", "AKIASIGNIN")]);
+    let home = Home::new();
+    let env = home.env(&aws.url);
+    let conns = escher::aws::check::Connections::default();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let session = Session {
+        name: "corp".into(),
+        start_url: "https://corp.awsapps.com/start".into(),
+        region: "eu-west-1".into(),
+    };
+    let once = || {
+        let http = conns.system_roots();
+        let signed = rt.block_on(sign_in(
+            &env,
+            http,
+            &session,
+            Flow::Browser,
+            Some(timed_browser),
+            |_| {},
+        ));
+        let done = std::time::Instant::now();
+        let signed = signed.expect("the stand-in signs in");
+        assert!(signed.token_file.exists());
+        let sent = CALLBACK_SENT
+            .lock()
+            .unwrap()
+            .take()
+            .expect("the callback was sent");
+        done - sent
+    };
+    once();
+    c.bench_function("sso sign-in/callback to token on disk", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| once()).sum())
+    });
+}
+
 criterion_group!(
     benches,
     discovery,
     diagnosis,
     check_round_trip,
     batch,
-    sso_accounts
+    sso_accounts,
+    sso_sign_in
 );
 criterion_main!(benches);

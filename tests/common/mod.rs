@@ -1017,7 +1017,7 @@ pub fn browser_stand_in(url: &str) -> bool {
 }
 
 /// GET `url`; the `location` of a redirect.
-fn http_get_location(url: &str) -> Option<String> {
+pub fn http_get_location(url: &str) -> Option<String> {
     let rest = url.strip_prefix("http://")?;
     let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
     let mut stream = std::net::TcpStream::connect(authority).ok()?;
