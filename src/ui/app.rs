@@ -171,12 +171,13 @@ impl EscherApp {
                 }
                 Event::AwsCli(status) => self.wizard.aws_cli = Some(status),
                 Event::TerminalOpened(Ok(program)) => {
-                    self.terminal_note = Some((
-                        true,
-                        format!(
-                            "Opened {program}. Run the commands there, then come back and click Re-check."
-                        ),
-                    ));
+                    // Renew's row checks itself once the sign-in is written.
+                    let then = if self.renewing {
+                        "Sign in there; the row turns by itself."
+                    } else {
+                        "Run the commands there, then come back and click Re-check."
+                    };
+                    self.terminal_note = Some((true, format!("Opened {program}. {then}")));
                 }
                 Event::TerminalOpened(Err(why)) => self.terminal_note = Some((false, why)),
                 Event::PolicySaved(Ok(Some(path))) => {

@@ -64,31 +64,15 @@ pub fn show(ui: &mut Ui, mut v: View<'_>) -> Option<Action> {
         );
     });
     ui.add_space(space::S);
+    // Signed in, the picker comes first; the ways to sign in wait below.
     let signing_in = shows_sign_in(&v);
     if signing_in {
         sign_in(ui, &mut v, &mut action);
+        ui.add_space(space::S);
+        terminal_instead(ui, &v, &mut action);
     }
-    ui.add_space(space::S);
-    egui::CollapsingHeader::new("Use the terminal instead")
-        .id_salt("azure-terminal")
-        .show(ui, |ui| commands(ui, &v, &mut action));
     ui.add_space(space::M);
-    ui.horizontal(|ui| {
-        if recheck_button(ui, !v.discovering, v.discovering).clicked() {
-            action = Some(Action::Recheck);
-        }
-        if v.discovering {
-            caption(ui, "Asking the Azure CLI what your sign-in reaches…");
-        } else if v.wizard.azure.found().is_none() && v.wizard.azure.problems().is_empty() {
-            caption(ui, "Already signed in with az? Click Re-check.");
-        } else if !signing_in
-            && button_named(ui, true, "Sign in again", "Sign in to Azure again")
-                .on_hover_text("To reach another tenant or account")
-                .clicked()
-        {
-            action = Some(Action::ReopenSignIn);
-        }
-    });
+    recheck_row(ui, &v, signing_in, &mut action);
     if !v.discovering {
         for d in v.wizard.azure.problems() {
             ui.add_space(space::S);
@@ -102,6 +86,10 @@ pub fn show(ui: &mut Ui, mut v: View<'_>) -> Option<Action> {
             picker(ui, &mut v.wizard.azure, v.verifying, v.copied, &mut action);
         }
     }
+    if !signing_in {
+        ui.add_space(space::M);
+        terminal_instead(ui, &v, &mut action);
+    }
     ui.add_space(space::L);
     caption(
         ui,
@@ -110,8 +98,38 @@ pub fn show(ui: &mut Ui, mut v: View<'_>) -> Option<Action> {
     action
 }
 
+fn terminal_instead(ui: &mut Ui, v: &View<'_>, action: &mut Option<Action>) {
+    egui::CollapsingHeader::new("Use the terminal instead")
+        .id_salt("azure-terminal")
+        .show(ui, |ui| commands(ui, v, action));
+}
+
+/// Re-check, with what the sign-in is once one is listed ("Signed in as
+/// …") and Change sign-in.
+fn recheck_row(ui: &mut Ui, v: &View<'_>, signing_in: bool, action: &mut Option<Action>) {
+    let azure = &v.wizard.azure;
+    ui.horizontal_wrapped(|ui| {
+        if recheck_button(ui, !v.discovering, v.discovering).clicked() {
+            *action = Some(Action::Recheck);
+        }
+        if v.discovering {
+            caption(ui, "Asking the Azure CLI what your sign-in reaches…");
+        } else if azure.found().is_none() && azure.problems().is_empty() {
+            caption(ui, "Already signed in with az? Click Re-check.");
+        } else if let Some(who) = azure.signed_in_as().filter(|_| !signing_in) {
+            status_line(ui, Tone::Success, &format!("Signed in as {who}"), None);
+            if button_named(ui, true, "Change sign-in", "Change the Azure sign-in")
+                .on_hover_text("Sign in to another tenant or as another account")
+                .clicked()
+            {
+                *action = Some(Action::ReopenSignIn);
+            }
+        }
+    });
+}
+
 /// Sign in with Azure shows until a Re-check lists a sign-in, and again
-/// on Sign in again or while one runs or has just failed.
+/// on Change sign-in or while one runs or has just failed.
 fn shows_sign_in(v: &View<'_>) -> bool {
     let azure = &v.wizard.azure;
     azure.found().is_none()

@@ -474,11 +474,18 @@ fn found_row(
                 .and_then(|r| r.diagnosis());
             if let Some(d) = failed {
                 status_line(ui, Tone::Danger, &d.title, None);
-                paragraph(ui, &format!("What to do: {}", d.fix));
+                paragraph(ui, &format!("What to do: {}", on_this_row(&d.fix)));
                 if let Some(cmd) = &d.command {
                     code(ui, cmd, true);
                 }
             }
         });
     action
+}
+
+/// A fix written for Connect AWS names its Re-check; this row's button is
+/// Connect.
+fn on_this_row(fix: &str) -> String {
+    fix.replace("click Re-check", "click Connect")
+        .replace("Click Re-check", "Click Connect")
 }

@@ -155,6 +155,27 @@ impl AzureState {
         &self.tenants_left
     }
 
+    /// Who the listed sign-in is: the user az lists for the default
+    /// subscription (else the first), and how many others it lists.
+    pub fn signed_in_as(&self) -> Option<String> {
+        let listing = &self.found.as_ref()?.listing;
+        let mut users: Vec<&str> = Vec::new();
+        let default_first = listing
+            .subscriptions()
+            .filter(|s| s.is_default)
+            .chain(listing.subscriptions());
+        for s in default_first {
+            if !s.user_name.is_empty() && !users.contains(&s.user_name.as_str()) {
+                users.push(&s.user_name);
+            }
+        }
+        match users.as_slice() {
+            [] => None,
+            [one] => Some((*one).to_owned()),
+            [first, rest @ ..] => Some(format!("{first} and {} more", rest.len())),
+        }
+    }
+
     /// The cloud the last Re-check found active.
     pub fn active_cloud(&self) -> Option<&str> {
         self.found.as_ref().map(|f| f.cloud.name.as_str())

@@ -200,6 +200,7 @@ fn an_expired_sso_sign_in_offers_renew_and_the_new_sign_in_shows_by_itself() {
     click(&mut h, "Renew sso in Terminal");
     step_until(&mut h, "the terminal", |_| record.exists());
     step_until(&mut h, "the launch noted", |h| shows(h, "Opened"));
+    assert!(shows(&h, "the row turns by itself"), "no Re-check to click");
     let argv = std::fs::read_to_string(&record).unwrap();
     assert!(argv.contains("aws sso login --profile sso"), "{argv}");
     // The user signs in there: the row turns by itself.

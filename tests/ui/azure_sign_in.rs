@@ -71,6 +71,14 @@ fn sign_in_with_a_code_then_the_picker_verify_and_done_with_no_terminal() {
         h.query_by_label("Sign in with Azure").is_none(),
         "signed in: the picker replaces the sign-in"
     );
+    assert!(
+        h.query_by_label_contains("Signed in as alice@contoso.com")
+            .is_some()
+    );
+    assert!(h.query_by_label("Change the Azure sign-in").is_some());
+    let picker = h.get_by_label("Search subscriptions").rect().top();
+    let terminal = h.get_by_label("Use the terminal instead").rect().top();
+    assert!(picker < terminal, "the picker comes before the commands");
     click(&mut h, "Verify selected");
     step_until(&mut h, "the verdicts", |h| {
         h.query_by_label("Contoso Production: ✔ read access")
@@ -149,7 +157,7 @@ fn a_failed_sign_in_reads_as_its_case_and_a_tenant_needing_mfa_is_one_click() {
         1,
     );
     settle(&mut h);
-    click(&mut h, "Sign in to Azure again");
+    click(&mut h, "Change the Azure sign-in");
     settle(&mut h);
     click(&mut h, "Sign in with Azure");
     step_until(&mut h, "the refusal", |h| {

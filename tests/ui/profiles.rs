@@ -233,3 +233,25 @@ fn a_corrupt_settings_file_is_kept_and_said_on_screen() {
     settle(&mut h);
     assert!(h.query_by_label_contains("could not be read").is_none());
 }
+
+#[test]
+fn a_failed_connect_on_a_found_row_names_that_rows_button() {
+    let w = World::new(
+        "[profile odd]\nregion = x@127.0.0.1\n",
+        "[odd]\naws_access_key_id = AKIAODD\naws_secret_access_key = s\n",
+    );
+    let mut h = harness(w.app());
+    open_settings(&mut h);
+    step_until(&mut h, "discovery", |h| {
+        h.query_by_label("Connect odd").is_some()
+    });
+    click(&mut h, "Connect odd");
+    step_until(&mut h, "the failed connect", |h| {
+        h.query_by_label_contains("What to do:").is_some()
+    });
+    let fix = h.get_by_label_contains("What to do:");
+    let node = fix.accesskit_node();
+    let text = node.label().or(node.value()).unwrap_or_default().to_owned();
+    assert!(text.contains("click Connect"), "{text}");
+    assert!(!text.contains("Re-check"), "{text}");
+}
