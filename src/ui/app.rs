@@ -796,6 +796,9 @@ impl EscherApp {
         let mut open = true;
         let action = egui::Window::new("Add more accounts from this sign-in")
             .open(&mut open)
+            .title_bar(false)
+            .frame(super::sso_accounts::sheet(ui))
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 72.0])
             .default_width(820.0)
             .show(ui.ctx(), |ui| {
                 super::sso_accounts::show(ui, flow, copied.as_deref())

@@ -23,13 +23,32 @@ pub enum Action {
 
 const ROW_HEIGHT: f32 = measure::ACCOUNT_ROW;
 
+/// A sheet in the app's own look (a card's fill, border and corners over
+/// the step), not egui's window with its title bar.
+pub fn sheet(ui: &Ui) -> egui::Frame {
+    let colors = super::look::Palette::of_ui(ui);
+    egui::Frame::new()
+        .fill(colors.surface)
+        .stroke(egui::Stroke::new(1.0, colors.border))
+        .corner_radius(super::look::radius::LARGE)
+        .inner_margin(egui::Margin::same(space::L as i8))
+        .shadow(ui.visuals().window_shadow)
+}
+
 /// The whole window's content.
 pub fn show(ui: &mut Ui, flow: &mut Flow, copied: Option<&str>) -> Option<Action> {
     let mut action = None;
-    ui.label(format!(
-        "Every account and role the sign-in of {} reaches. Escher adds the ones you pick as profiles at the end of your AWS config, after a preview and with a backup; it changes nothing else in the file.",
-        flow.source
-    ));
+    super::widgets::section_heading(ui, "Add more accounts");
+    // The profile's (or session's) name reads as a name, not as a word.
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 0.0;
+        ui.label("Every account and role that the sign-in of ");
+        ui.label(RichText::new(&flow.source).monospace().strong());
+        ui.label(
+            " reaches. Escher adds the ones you pick as profiles at the end of your AWS config, \
+             after a preview and with a backup; it changes nothing else in the file.",
+        );
+    });
     ui.add_space(space::S);
     if flow.busy == Some(Busy::Listing) {
         ui.horizontal(|ui| {
