@@ -18,18 +18,26 @@ pub fn show(ui: &mut Ui, wizard: &Wizard) {
     screen_title(ui, "Done");
     paragraph(
         ui,
-        "Escher is connected. It reads only what is listed here:",
+        "Escher is connected. It reads only what is listed here, with the access each has:",
     );
     ui.add_space(space::M);
     card(ui, |ui| aws(ui, wizard));
     ui.add_space(space::M);
     card(ui, |ui| azure(ui, wizard));
     ui.add_space(space::M);
-    caption(
-        ui,
-        "To switch any of these off, remove them or add more, open Settings → Profiles \
-         (Ctrl+, or ⌘,).",
-    );
+    card(ui, |ui| {
+        section_heading(ui, "Next");
+        paragraph(
+            ui,
+            "You can close this window: Escher reads through these connections from now on, \
+             and only while each is switched on.",
+        );
+        caption(
+            ui,
+            "To switch any of these off, remove them, add more or check what a profile can \
+             read, open Settings → Profiles (Ctrl+, or ⌘,).",
+        );
+    });
 }
 
 /// Back to Connect Azure on the left, Open Settings on the right.
@@ -68,29 +76,69 @@ fn state(ui: &mut Ui, name: &str, on: bool, verified: bool, warn: bool) {
         .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &named));
 }
 
+/// One connection: its name with its state at the right, then where it
+/// is and what it may do. Both cards take the column's whole width, so the
+/// AWS and Azure rows line up.
+fn row(ui: &mut Ui, name: RichText, details: [String; 2], state_cell: impl FnOnce(&mut Ui)) {
+    ui.horizontal(|ui| {
+        ui.label(name.strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), state_cell);
+    });
+    ui.horizontal_wrapped(|ui| {
+        let [place, access] = details;
+        ui.label(RichText::new(place).weak());
+        ui.label(RichText::new("·").weak());
+        ui.label(RichText::new(access).weak());
+    });
+    ui.add_space(space::XS);
+}
+
+fn full_width(ui: &mut Ui) {
+    ui.set_width(ui.available_width());
+}
+
 fn aws(ui: &mut Ui, wizard: &Wizard) {
+    full_width(ui);
     section_heading(ui, "AWS profiles");
     if wizard.profiles().is_empty() {
         ui.label(RichText::new("No AWS profile is connected.").weak());
         return;
     }
-    egui::Grid::new("done-aws")
-        .num_columns(4)
-        .striped(true)
-        .spacing([space::L, 6.0])
-        .show(ui, |ui| {
-            for p in wizard.profiles() {
-                ui.label(&p.name);
-                let account = p.identity.as_ref().map_or("—", |i| i.account.as_str());
-                ui.label(RichText::new(account).monospace());
-                state(ui, &p.name, p.enabled, p.identity.is_some(), false);
-                ui.label(RichText::new(verified(p.verified_at)).weak());
-                ui.end_row();
-            }
+    for p in wizard.profiles() {
+        let account = p.identity.as_ref().map_or_else(
+            || "—".to_owned(),
+            |i| {
+                format!(
+                    "{}{}",
+                    i.account,
+                    super::permissions::account_names(p.permissions.as_ref())
+                )
+            },
+        );
+        let details = [account, aws_access(p.permissions.as_ref())];
+        row(ui, RichText::new(&p.name).monospace(), details, |ui| {
+            ui.label(RichText::new(verified(p.verified_at)).weak());
+            state(ui, &p.name, p.enabled, p.identity.is_some(), false);
         });
+    }
+}
+
+/// What Check permissions found, in a few words.
+fn aws_access(saved: Option<&crate::aws::permissions::saved::SavedPermissions>) -> String {
+    let Some(s) = saved else {
+        return "access not checked yet".to_owned();
+    };
+    let total = s.allowed.len() + s.denied.len() + s.unknown.len();
+    let write = match s.can_write {
+        Some(true) => ", can also write",
+        Some(false) => ", read only",
+        None => "",
+    };
+    format!("reads {} of {total} services{write}", s.allowed.len())
 }
 
 fn azure(ui: &mut Ui, wizard: &Wizard) {
+    full_width(ui);
     section_heading(ui, "Azure subscriptions");
     let saved = wizard.azure.saved();
     if saved.is_empty() {
@@ -102,29 +150,28 @@ fn azure(ui: &mut Ui, wizard: &Wizard) {
         );
         return;
     }
-    egui::Grid::new("done-azure")
-        .num_columns(4)
-        .striped(true)
-        .spacing([space::L, 6.0])
-        .show(ui, |ui| {
-            for s in saved {
-                ui.label(&s.name);
-                let tenant = wizard.azure.tenant_title(&s.tenant_id).map_or_else(
-                    || format!("tenant {}", s.tenant_id),
-                    |t| format!("tenant {t}"),
-                );
-                ui.label(tenant);
-                state(
-                    ui,
-                    &s.name,
-                    s.enabled,
-                    s.verified_at.is_some(),
-                    s.can_write == Some(true),
-                );
-                ui.label(RichText::new(verified(s.verified_at)).weak());
-                ui.end_row();
-            }
+    for s in saved {
+        let tenant = wizard.azure.tenant_title(&s.tenant_id).map_or_else(
+            || format!("tenant {}", s.tenant_id),
+            |t| format!("tenant {t}"),
+        );
+        let access = match s.can_write {
+            Some(true) => "Reader, can also write",
+            Some(false) => "Reader, read only",
+            None => "Reader",
+        };
+        let details = [tenant, access.to_owned()];
+        row(ui, RichText::new(&s.name), details, |ui| {
+            ui.label(RichText::new(verified(s.verified_at)).weak());
+            state(
+                ui,
+                &s.name,
+                s.enabled,
+                s.verified_at.is_some(),
+                s.can_write == Some(true),
+            );
         });
+    }
 }
 
 fn verified(at: Option<u64>) -> String {

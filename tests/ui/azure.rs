@@ -270,6 +270,11 @@ fn assert_done_lists_both(h: &H, tenant_named: bool) {
     };
     assert!(h.query_all_by_label(&tenant).count() == 2, "{tenant}");
     assert!(h.query_by_label("prod-admin: on, verified").is_some());
+    // What each may do: Check permissions was not run; ARM's answers.
+    assert!(h.query_by_label("access not checked yet").is_some());
+    assert!(h.query_by_label("Reader, read only").is_some());
+    assert!(h.query_by_label("Reader, can also write").is_some());
+    assert!(h.query_by_label("Next").is_some());
     assert!(
         h.query_by_label("Contoso Production: on, verified")
             .is_some()
