@@ -2,6 +2,7 @@
 //! profile being connected, what has been verified, and what is allowed.
 
 use crate::aws::check::{CheckReport, closest_names};
+use crate::aws::diagnose::Diagnosis;
 use crate::aws::profile_name::{NameError, ProfileName};
 use crate::aws::profiles::{Discovery, Kind, ProfileInfo};
 use crate::commands::{self, CommandStep, Method};
@@ -513,6 +514,61 @@ impl Wizard {
         }
         self.reports.insert(report.profile.clone(), report);
         self.changed();
+    }
+}
+
+/// An existing profile that cannot work (no credentials, say): the fix for
+/// the method the user chose, and the other method's, named.
+pub struct Completion {
+    /// "with IAM Identity Center (SSO)", "with access keys".
+    pub with: &'static str,
+    /// Completes this profile with the chosen method.
+    pub command: String,
+    /// The other method's command, with its name.
+    pub instead: (&'static str, String),
+}
+
+impl Wizard {
+    /// How to complete the profile `name` as it is in the files: with IAM
+    /// Identity Center (`aws configure sso`) or access keys (`aws
+    /// configure`), the chosen method first.
+    pub fn completion(&self, name: &str) -> Completion {
+        let sso = crate::shell::posix_join(
+            &["aws", "configure", "sso", "--profile", name].map(str::to_owned),
+        );
+        let keys =
+            crate::shell::posix_join(&["aws", "configure", "--profile", name].map(str::to_owned));
+        match self.method {
+            Method::Sso => Completion {
+                with: "with IAM Identity Center (SSO)",
+                command: sso,
+                instead: ("with access keys", keys),
+            },
+            Method::AccessKeys => Completion {
+                with: "with access keys",
+                command: keys,
+                instead: ("with IAM Identity Center (SSO)", sso),
+            },
+        }
+    }
+
+    /// A verdict's diagnosis as the chosen method would fix it: an
+    /// incomplete profile that is not an SSO one gets the method's own
+    /// command, the other method's named in the fix.
+    pub fn diagnosis_for_method(&self, d: &Diagnosis, profile: &str) -> Diagnosis {
+        let sso_profile = self.in_files(profile).is_some_and(|p| p.kind.is_sso());
+        if d.case != crate::aws::diagnose::Case::ProfileUnusable || sso_profile {
+            return d.clone();
+        }
+        let c = self.completion(profile);
+        Diagnosis {
+            fix: format!(
+                "Complete it {} with this command, then click Re-check. Or, {}: {}.",
+                c.with, c.instead.0, c.instead.1
+            ),
+            command: Some(c.command),
+            ..d.clone()
+        }
     }
 }
 

@@ -176,7 +176,7 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
     ui.add_space(space::S);
     if !v.checking
         && let Some(report) = v.wizard.current_report()
-        && let Some(a) = verdict(ui, report, v.copied)
+        && let Some(a) = verdict(ui, v.wizard, report, v.copied)
     {
         action = Some(a);
     }
@@ -345,12 +345,11 @@ fn existing_profile(ui: &mut Ui, wizard: &mut Wizard, e: Existing) {
         what.push_str(&format!(", region {r}"));
     }
     let found = format!("Found in your AWS config ({what})");
-    let (text, tone) = match (&e.problem, e.sso_expires_at) {
-        (Some(problem), _) => (
-            format!("{found}, but it cannot work: {problem}"),
-            Tone::Danger,
-        ),
-        (None, Some(at)) => {
+    if let Some(problem) = &e.problem {
+        return incomplete_profile(ui, wizard, &found, problem, e.new_name);
+    }
+    let (text, tone) = match e.sso_expires_at {
+        Some(at) => {
             // The countdown is in minutes: once a minute is enough.
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs(60));
@@ -364,11 +363,11 @@ fn existing_profile(ui: &mut Ui, wizard: &mut Wizard, e: Existing) {
                 tone,
             )
         }
-        (None, None) if e.kind.is_sso() => (
+        None if e.kind.is_sso() => (
             format!("{found}. Not signed in with SSO yet."),
             Tone::Warning,
         ),
-        (None, None) => (format!("{found}."), Tone::Success),
+        None => (format!("{found}."), Tone::Success),
     };
     status_line(ui, tone, &text, Some(&text));
     let next = if e.kind.is_sso() {
@@ -390,9 +389,47 @@ fn existing_profile(ui: &mut Ui, wizard: &mut Wizard, e: Existing) {
     }
 }
 
+/// The name is a profile that cannot work: that, once, with the fix for
+/// the chosen method (the other method's named) and a new name instead.
+/// After a Re-check its verdict card says the same, so this says nothing.
+fn incomplete_profile(
+    ui: &mut Ui,
+    wizard: &mut Wizard,
+    found: &str,
+    problem: &str,
+    new_name: Option<String>,
+) {
+    let name = wizard.name_input.trim().to_owned();
+    if wizard.report_for(&name).is_some_and(|r| !r.passed()) {
+        caption(ui, &format!("{found}; the result below says what to do."));
+        return;
+    }
+    let text = format!("{found}, but it cannot work: {problem}.");
+    status_line(ui, Tone::Danger, &text, Some(&text));
+    let c = wizard.completion(&name);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("To complete it {}:", c.with));
+        super::widgets::code(ui, &c.command, true);
+    });
+    ui.horizontal_wrapped(|ui| {
+        caption(ui, &format!("Or, {}: {}.", c.instead.0, c.instead.1));
+        if let Some(n) = new_name {
+            caption(ui, "To leave it as it is, use a new name:");
+            if button_named(ui, true, &n, &format!("Use new name {n}")).clicked() {
+                wizard.name_input = n.clone();
+            }
+        }
+    });
+}
+
 /// The verdict after Re-check, as a status card: who the profile is, or
 /// what failed and how to fix it; then any warnings.
-fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Action> {
+fn verdict(
+    ui: &mut Ui,
+    wizard: &Wizard,
+    report: &CheckReport,
+    copied: Option<&str>,
+) -> Option<Action> {
     let mut action = None;
     match &report.outcome {
         Outcome::Passed(id) => {
@@ -419,7 +456,8 @@ fn verdict(ui: &mut Ui, report: &CheckReport, copied: Option<&str>) -> Option<Ac
             });
         }
         Outcome::Failed(d) => {
-            if let Some(a) = diagnosis(ui, d, copied, true) {
+            let d = wizard.diagnosis_for_method(d, &report.profile);
+            if let Some(a) = diagnosis(ui, &d, copied, true) {
                 action = Some(a);
             }
         }

@@ -94,3 +94,48 @@ fn an_unusable_profile_says_why() {
     );
     assert!(h.query_by_label("Use new name broken-sso").is_some());
 }
+
+/// A profile with no credentials, method SSO: one status with SSO's fix
+/// (access keys' named), and after Re-check the card alone, with SSO's
+/// command rather than the access-keys one.
+#[test]
+fn a_profile_that_cannot_work_says_so_once_with_the_chosen_methods_fix() {
+    let w = World::new("[profile dev]\nregion = eu-west-1\n", "");
+    let mut h = harness(w.app());
+    to_connect_aws(&mut h);
+    step_until(&mut h, "discovery", |h| {
+        h.query_by_label("Pick an existing profile").is_some()
+    });
+    type_name(&mut h, "dev");
+    assert!(h.query_by_label_contains("but it cannot work").is_some());
+    assert!(h.query_by_label_contains("set up already").is_none());
+    assert!(
+        h.query_by_label("To complete it with IAM Identity Center (SSO):")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("aws configure sso --profile dev")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Or, with access keys: aws configure --profile dev")
+            .is_some()
+    );
+    click(&mut h, "Re-check");
+    step_until(&mut h, "the verdict", |h| {
+        h.query_by_label_contains("✖").is_some()
+    });
+    assert!(
+        h.query_by_label("Copy fix: aws configure sso --profile dev")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Copy fix: aws configure --profile dev")
+            .is_none(),
+        "not the access-keys command while the method is SSO"
+    );
+    assert!(
+        h.query_by_label_contains("but it cannot work").is_none(),
+        "the card says it; the name's status does not say it again"
+    );
+}

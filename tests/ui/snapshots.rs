@@ -155,6 +155,19 @@ fn connect_aws_existing_profile() {
     });
 }
 
+/// A profile with no credentials, method SSO: one status, SSO's fix.
+#[test]
+fn connect_aws_incomplete_profile() {
+    both("connect_aws_incomplete_profile", |theme| {
+        let w = World::new("[profile dev]\nregion = eu-west-1\n", "");
+        let mut h = at_connect_aws(&w, theme);
+        type_name(&mut h, "dev");
+        h.get_by_label("aws configure sso --profile dev").scroll_to_me();
+        settle(&mut h);
+        (keep(w), h)
+    });
+}
+
 #[test]
 fn connect_aws_checking() {
     both("connect_aws_checking", |theme| {
