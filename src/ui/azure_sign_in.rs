@@ -4,6 +4,7 @@
 //! and how it ended. Reads the state; returns what was clicked.
 
 use super::look::{Tone, measure, space};
+use super::widgets::CodeClick;
 use super::widgets::{
     button_named, caption, card, code_block, error_color, primary_button, section_heading,
     status_line,
@@ -140,18 +141,14 @@ fn waiting(ui: &mut Ui, device_code: bool, asked: Option<&Asked>) -> Option<Acti
             ui.label(format!(
                 "Open {page} in a browser on any device and enter this code:"
             ));
-            ui.label(RichText::new(code).monospace().size(28.0).strong());
-            ui.horizontal(|ui| {
-                if button_named(ui, true, "Copy", "Copy the code").clicked() {
-                    action = Some(Action::Copy {
-                        key: "azure-code".into(),
-                        text: code.clone(),
-                    });
-                }
-                if button_named(ui, true, "Open", "Open the sign-in page").clicked() {
-                    action = Some(Action::Open(page.clone()));
-                }
-            });
+            action = match super::widgets::sign_in_code(ui, code) {
+                Some(CodeClick::Copy) => Some(Action::Copy {
+                    key: "azure-code".into(),
+                    text: code.clone(),
+                }),
+                Some(CodeClick::Open) => Some(Action::Open(page.clone())),
+                None => None,
+            };
             caption(ui, "Waiting for you to sign in there…");
         }
         Some(Asked::Browser { page }) => {

@@ -5,6 +5,7 @@
 //! returns what was clicked.
 
 use super::look::{Tone, measure, space};
+use super::widgets::CodeClick;
 use super::widgets::{
     button_named, caption, card, code_block, error_color, primary_button, section_heading,
     status_line,
@@ -165,19 +166,10 @@ fn buttons(ui: &mut Ui, flow: &SignInFlow) -> Option<Action> {
 pub fn progress(ui: &mut Ui, flow: &SignInFlow) -> Option<Action> {
     match &flow.stage {
         Stage::Working { flow: f, asked } => working(ui, *f, asked.as_ref()),
-        Stage::Failed { session, error } => {
-            status_line(ui, Tone::Danger, error.title(), None);
-            ui.add(egui::Label::new(error.words(session)).wrap());
+        stage => {
+            outcome(ui, stage);
             None
         }
-        Stage::Done(s) => {
-            let until =
-                crate::time_words::describe_expiry(s.expires_at, std::time::SystemTime::now());
-            let text = format!("Signed in to {} — sign-in {until}", s.session);
-            status_line(ui, Tone::Success, &text, None);
-            None
-        }
-        Stage::Idle => None,
     }
 }
 
@@ -209,18 +201,14 @@ fn working(ui: &mut Ui, flow: Flow, asked: Option<&Progress>) -> Option<Action> 
             page_complete,
         }) => {
             ui.label("Enter this code on the sign-in page (on any device):");
-            ui.label(RichText::new(user_code).monospace().size(28.0).strong());
-            ui.horizontal(|ui| {
-                if button_named(ui, true, "Copy", "Copy the code").clicked() {
-                    action = Some(Action::Copy {
-                        key: "sso-code".into(),
-                        text: user_code.clone(),
-                    });
-                }
-                if button_named(ui, true, "Open", "Open the sign-in page").clicked() {
-                    action = Some(Action::Open(page_complete.clone()));
-                }
-            });
+            action = match super::widgets::sign_in_code(ui, user_code) {
+                Some(CodeClick::Copy) => Some(Action::Copy {
+                    key: "sso-code".into(),
+                    text: user_code.clone(),
+                }),
+                Some(CodeClick::Open) => Some(Action::Open(page_complete.clone())),
+                None => None,
+            };
             caption(
                 ui,
                 &format!("The page: {page}. Waiting for you to approve…"),
@@ -235,18 +223,28 @@ fn working(ui: &mut Ui, flow: Flow, asked: Option<&Progress>) -> Option<Action> 
     action
 }
 
-fn ended(ui: &mut Ui, stage: &Stage) -> Option<Action> {
+/// How the sign-in ended: the failure in words, or who is signed in until
+/// when.
+fn outcome(ui: &mut Ui, stage: &Stage) {
     match stage {
         Stage::Failed { session, error } => {
             status_line(ui, Tone::Danger, error.title(), None);
             ui.add(egui::Label::new(error.words(session)).wrap());
-            None
         }
         Stage::Done(s) => {
             let until =
                 crate::time_words::describe_expiry(s.expires_at, std::time::SystemTime::now());
             let text = format!("Signed in to {} — sign-in {until}", s.session);
             status_line(ui, Tone::Success, &text, None);
+        }
+        Stage::Idle | Stage::Working { .. } => {}
+    }
+}
+
+fn ended(ui: &mut Ui, stage: &Stage) -> Option<Action> {
+    outcome(ui, stage);
+    match stage {
+        Stage::Done(s) => {
             if s.renews {
                 caption(ui, "The AWS CLI and SDKs renew it by themselves.");
             }

@@ -456,6 +456,28 @@ fn button_width(ui: &Ui, text: &str) -> f32 {
         + s.item_spacing.x
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeClick {
+    Copy,
+    Open,
+}
+
+/// A sign-in code to enter on another device: large, with Copy the code
+/// and Open the sign-in page (the same in the AWS and Azure sign-ins).
+pub fn sign_in_code(ui: &mut Ui, code: &str) -> Option<CodeClick> {
+    let mut click = None;
+    ui.label(RichText::new(code).monospace().size(28.0).strong());
+    ui.horizontal(|ui| {
+        if button_named(ui, true, "Copy", "Copy the code").clicked() {
+            click = Some(CodeClick::Copy);
+        }
+        if button_named(ui, true, "Open", "Open the sign-in page").clicked() {
+            click = Some(CodeClick::Open);
+        }
+    });
+    click
+}
+
 /// "Copied", shown for a moment beside the Copy that was pressed.
 pub fn copied_note(ui: &mut Ui) {
     let color = success_color(ui);

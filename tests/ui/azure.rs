@@ -348,7 +348,7 @@ fn a_settings_file_from_before_azure_that_finished_opens_on_done() {
     );
 }
 
-fn verify_and_continue(h: &mut H) {
+pub fn verify_and_continue(h: &mut H) {
     recheck(h);
     click(h, "Verify selected");
     step_until(h, "the verdicts", |h| {

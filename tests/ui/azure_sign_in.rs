@@ -4,7 +4,7 @@
 //! large with Copy and Open, the picker after, Verify and Done; Cancel
 //! ends az; Settings → Azure signs an expired row in again. No terminal.
 
-use super::azure::{signed_in, to_azure};
+use super::azure::{signed_in, to_azure, verify_and_continue};
 use super::azure_fakes::{CONTOSO, FABRIKAM, StandIn};
 use super::wizard::{PROD_CONFIG, PROD_KEYS, World, click, harness, settle, step_until};
 use egui_kittest::kittest::Queryable;
@@ -172,32 +172,14 @@ fn settings_signs_an_expired_subscription_in_again_from_its_row() {
     let w = World::new(PROD_CONFIG, PROD_KEYS);
     let mut h = harness(w.app_with_azure(s.env()));
     to_azure(&mut h);
-    click(&mut h, "Re-check");
-    step_until(&mut h, "the picker", |h| {
-        h.query_by_label("Search subscriptions").is_some()
-    });
-    click(&mut h, "Verify selected");
-    step_until(&mut h, "the verdicts", |h| {
-        h.query_by_label_contains("Contoso Dev: ").is_some()
-    });
-    click(&mut h, "Continue");
-    settle(&mut h);
+    verify_and_continue(&mut h);
     drop(h);
 
     // Signed out since: the row offers Sign in, for its own tenant.
     s.recorded("account-list", "not-signed-in-list");
     s.login_with_code().login_lists("listing-local");
     let mut h = harness(w.app_with_azure(s.env()));
-    click(&mut h, "Open Settings");
-    settle(&mut h);
-    click(&mut h, "Re-check Azure subscription Contoso Dev");
-    step_until(&mut h, "the sign-in problem", |h| {
-        h.query_by_label("✖ Not signed in to Azure").is_some()
-    });
-    click(&mut h, "Sign in to Azure for Contoso Dev");
-    step_until(&mut h, "the code on the row", |h| {
-        h.query_by_label("DMQ6BL7XK").is_some()
-    });
+    sign_in_from_the_row(&mut h);
     assert_eq!(
         login_args(&s),
         [format!(
@@ -209,4 +191,19 @@ fn settings_signs_an_expired_subscription_in_again_from_its_row() {
         h.query_by_label("⚠ read access, can also write").is_some()
     });
     assert!(h.query_by_label("✖ Not signed in to Azure").is_none());
+}
+
+/// Settings → Azure, signed out since the subscriptions were connected:
+/// Re-check Contoso Dev's row, then its Sign in, until the code shows.
+pub fn sign_in_from_the_row(h: &mut egui_kittest::Harness<'static, escher::ui::EscherApp>) {
+    click(h, "Open Settings");
+    settle(h);
+    click(h, "Re-check Azure subscription Contoso Dev");
+    step_until(h, "the sign-in problem", |h| {
+        h.query_by_label("✖ Not signed in to Azure").is_some()
+    });
+    click(h, "Sign in to Azure for Contoso Dev");
+    step_until(h, "the code on the row", |h| {
+        h.query_by_label("DMQ6BL7XK").is_some()
+    });
 }

@@ -162,7 +162,8 @@ fn connect_aws_incomplete_profile() {
         let w = World::new("[profile dev]\nregion = eu-west-1\n", "");
         let mut h = at_connect_aws(&w, theme);
         type_name(&mut h, "dev");
-        h.get_by_label("aws configure sso --profile dev").scroll_to_me();
+        h.get_by_label("aws configure sso --profile dev")
+            .scroll_to_me();
         settle(&mut h);
         (keep(w), h)
     });
@@ -478,24 +479,13 @@ fn settings_azure_sign_in() {
         let w = world();
         let mut h = window(w.app_with_azure(s.env()), theme);
         to_azure(&mut h);
-        verify_all(&mut h);
-        click(&mut h, "Continue");
-        settle(&mut h);
+        super::azure::verify_and_continue(&mut h);
         drop(h);
         // Signed out since the last session.
         s.recorded("account-list", "not-signed-in-list");
         s.login_with_code().login_lists("listing-local");
         let mut h = window(w.app_with_azure(s.env()), theme);
-        click(&mut h, "Open Settings");
-        settle(&mut h);
-        click(&mut h, "Re-check Azure subscription Contoso Dev");
-        step_until(&mut h, "the sign-in problem", |h| {
-            h.query_by_label("✖ Not signed in to Azure").is_some()
-        });
-        click(&mut h, "Sign in to Azure for Contoso Dev");
-        step_until(&mut h, "the code", |h| {
-            h.query_by_label("DMQ6BL7XK").is_some()
-        });
+        super::azure_sign_in::sign_in_from_the_row(&mut h);
         h.get_by_label("DMQ6BL7XK").scroll_to_me();
         settle(&mut h);
         (vec![Box::new(w), Box::new(s), Box::new(arm)], h)
