@@ -15,6 +15,8 @@ mod azure_fakes;
 mod azure_sign_in;
 #[path = "ui/existing_profile.rs"]
 mod existing_profile;
+#[path = "ui/gallery.rs"]
+mod gallery;
 #[path = "ui/idle.rs"]
 mod idle;
 #[path = "ui/look.rs"]

@@ -352,7 +352,7 @@ fn mark(ui: &mut Ui, v: &Verdict) {
     status_line(ui, tone, shown, Some(&format!("{}: {text}", v.name)));
 }
 
-fn diagnosis(
+pub(super) fn diagnosis(
     ui: &mut Ui,
     d: &Diagnosis,
     copied: Option<&str>,

@@ -473,7 +473,12 @@ fn verdict(
 
 /// A failure (or warning): title, explanation, the fix, its command with
 /// Copy, names to use instead, and the raw details collapsed.
-fn diagnosis(ui: &mut Ui, d: &Diagnosis, copied: Option<&str>, is_error: bool) -> Option<Action> {
+pub(super) fn diagnosis(
+    ui: &mut Ui,
+    d: &Diagnosis,
+    copied: Option<&str>,
+    is_error: bool,
+) -> Option<Action> {
     let mut action = None;
     let tone = if is_error {
         Tone::Danger

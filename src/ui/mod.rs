@@ -7,6 +7,7 @@ mod azure_profiles;
 mod azure_sign_in;
 mod connect_aws;
 mod done;
+pub mod gallery;
 mod look;
 mod needs;
 mod permissions;
