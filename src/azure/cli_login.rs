@@ -41,9 +41,7 @@ pub fn login(
     env: &AzEnv,
     say: &mut dyn FnMut(String),
 ) -> (String, Vec<String>, ExitCode) {
-    let vars = |k: &str| env.var(k).map(|v| v.to_string_lossy().into_owned());
-    let device_code = args.use_device_code
-        || crate::aws::sso_login::default_flow(&vars) == crate::aws::sso_login::Flow::DeviceCode;
+    let device_code = args.use_device_code || env.no_browser();
     let tenant = args.tenant.as_deref().unwrap_or("");
     let request = match LoginRequest::new(tenant, None, None, device_code) {
         Ok(r) => r,

@@ -89,6 +89,21 @@ pub struct Diagnosis {
     pub detail: String,
 }
 
+impl Diagnosis {
+    /// The tenant of a fix that is `az login --tenant T`, which Escher can
+    /// run itself (Sign in to this tenant).
+    pub fn login_tenant(&self) -> Option<&str> {
+        match self.argv.as_deref() {
+            Some([az, login, flag, tenant])
+                if az == "az" && login == "login" && flag == "--tenant" =>
+            {
+                Some(tenant)
+            }
+            _ => None,
+        }
+    }
+}
+
 fn d(
     case: Case,
     title: &str,

@@ -71,6 +71,13 @@ impl AzEnv {
         self.vars.iter()
     }
 
+    /// No browser can open here (SSH, WSL, no display): a sign-in uses a
+    /// code, by the AWS sign-in's own rule.
+    pub fn no_browser(&self) -> bool {
+        let vars = |k: &str| self.var(k).map(|v| v.to_string_lossy().into_owned());
+        crate::aws::sso_login::default_flow(&vars) == crate::aws::sso_login::Flow::DeviceCode
+    }
+
     pub fn home(&self) -> Option<PathBuf> {
         self.var("HOME")
             .or_else(|| self.var("USERPROFILE"))

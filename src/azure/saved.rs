@@ -24,6 +24,15 @@ pub struct SavedSubscription {
 }
 
 impl SavedSubscription {
+    /// What the last verification found it may do, for Done.
+    pub fn access(&self) -> &'static str {
+        match self.can_write {
+            Some(true) => "Reader, can also write",
+            Some(false) => "Reader, read only",
+            None => "Reader",
+        }
+    }
+
     /// A verified subscription, switched on. `None` when it failed.
     pub fn from_verdict(cloud: &str, v: &Verdict) -> Option<Self> {
         v.ok().then(|| SavedSubscription {

@@ -275,6 +275,10 @@ impl EscherApp {
         self.apply_appearance(ui);
         self.poll();
         self.recheck_after_azure_sign_in(ui);
+        if let Some(renewed) = self.check_after_renew.take() {
+            // Whatever pane is open: the renewed profile is checked now.
+            self.check_named(ui, &renewed);
+        }
         if self.wizard.azure.has_pending() && !self.background.is_azure_discovering() {
             // A Settings Re-check whose listing has just arrived.
             self.run_azure_rechecks(ui);

@@ -402,7 +402,7 @@ fn card(
                 }
             });
         }
-        if let Some(tenant) = login_tenant(d)
+        if let Some(tenant) = d.login_tenant()
             && button_named(
                 ui,
                 true,
@@ -436,16 +436,6 @@ fn card(
                 });
         }
     });
-}
-
-/// The tenant of a fix that is `az login --tenant T`: Escher runs it.
-fn login_tenant(d: &Diagnosis) -> Option<&str> {
-    match d.argv.as_deref() {
-        Some([az, login, flag, tenant]) if az == "az" && login == "login" && flag == "--tenant" => {
-            Some(tenant)
-        }
-        _ => None,
-    }
 }
 
 /// The action bar: the ways back on the left, Skip and Continue at the

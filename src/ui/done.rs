@@ -115,26 +115,16 @@ fn aws(ui: &mut Ui, wizard: &Wizard) {
                 )
             },
         );
-        let details = [account, aws_access(p.permissions.as_ref())];
+        let access = p
+            .permissions
+            .as_ref()
+            .map_or_else(|| "access not checked yet".to_owned(), |s| s.summary());
+        let details = [account, access];
         row(ui, RichText::new(&p.name).monospace(), details, |ui| {
             ui.label(RichText::new(verified(p.verified_at)).weak());
             state(ui, &p.name, p.enabled, p.identity.is_some(), false);
         });
     }
-}
-
-/// What Check permissions found, in a few words.
-fn aws_access(saved: Option<&crate::aws::permissions::saved::SavedPermissions>) -> String {
-    let Some(s) = saved else {
-        return "access not checked yet".to_owned();
-    };
-    let total = s.allowed.len() + s.denied.len() + s.unknown.len();
-    let write = match s.can_write {
-        Some(true) => ", can also write",
-        Some(false) => ", read only",
-        None => "",
-    };
-    format!("reads {} of {total} services{write}", s.allowed.len())
 }
 
 fn azure(ui: &mut Ui, wizard: &Wizard) {
@@ -155,12 +145,7 @@ fn azure(ui: &mut Ui, wizard: &Wizard) {
             || format!("tenant {}", s.tenant_id),
             |t| format!("tenant {t}"),
         );
-        let access = match s.can_write {
-            Some(true) => "Reader, can also write",
-            Some(false) => "Reader, read only",
-            None => "Reader",
-        };
-        let details = [tenant, access.to_owned()];
+        let details = [tenant, s.access().to_owned()];
         row(ui, RichText::new(&s.name), details, |ui| {
             ui.label(RichText::new(verified(s.verified_at)).weak());
             state(

@@ -31,6 +31,17 @@ pub struct SavedPermissions {
 }
 
 impl SavedPermissions {
+    /// "reads 7 of 9 services, read only", for Done.
+    pub fn summary(&self) -> String {
+        let total = self.allowed.len() + self.denied.len() + self.unknown.len();
+        let write = match self.can_write {
+            Some(true) => ", can also write",
+            Some(false) => ", read only",
+            None => "",
+        };
+        format!("reads {} of {total} services{write}", self.allowed.len())
+    }
+
     pub fn from_report(r: &PermissionReport) -> Self {
         let keys = |want: Option<bool>| -> Vec<String> {
             r.rows

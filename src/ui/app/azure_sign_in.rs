@@ -56,9 +56,7 @@ impl EscherApp {
 
     /// No browser can open where Escher runs (SSH, WSL, no display).
     pub(super) fn azure_code_by_default(&self) -> bool {
-        let env = &self.background.azure_env;
-        let vars = |k: &str| env.var(k).map(|v| v.to_string_lossy().into_owned());
-        crate::aws::sso_login::default_flow(&vars) == crate::aws::sso_login::Flow::DeviceCode
+        self.background.azure_env.no_browser()
     }
 
     pub(super) fn take_azure_asked(&mut self, asked: Asked) {

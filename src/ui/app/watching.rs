@@ -13,7 +13,7 @@ impl EscherApp {
     pub(super) fn follow_files(&mut self, ui: &Ui, shown: bool) {
         if self.wizard.pane != crate::wizard::Pane::Profiles {
             self.renewing = false;
-            if !self.sso_sign_in.working() && self.check_after_renew.is_none() {
+            if !self.sso_sign_in.working() {
                 self.renewing_here = None;
             }
         }
@@ -96,9 +96,6 @@ impl EscherApp {
     }
 
     fn renewal(&mut self, ui: &mut Ui, name: &str) {
-        if let Some(done) = self.check_after_renew.take() {
-            self.check_named(ui, &done);
-        }
         let action = super::super::widgets::card(ui, |ui| {
             super::super::widgets::section_heading(
                 ui,
