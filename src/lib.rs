@@ -14,6 +14,7 @@ pub mod cli_sso;
 pub mod cli_sso_login;
 pub mod commands;
 pub mod contrast;
+pub mod renderer;
 pub mod settings;
 pub mod shell;
 pub mod single_instance;

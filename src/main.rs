@@ -1,3 +1,7 @@
+// A double-click starts a window with no console beside it; the command
+// line goes through `escher.com` (src/bin/escher-console.rs), which waits.
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
 use clap::{Parser, Subcommand};
 use escher::aws::env::AwsEnv;
 use escher::background::Background;
@@ -170,11 +174,30 @@ enum SsoCommand {
     },
 }
 
-/// Windows: Escher is a console program, so cmd and PowerShell wait for
-/// `escher check` and see its exit status. Once the window is up it has no
-/// use for the console: leaving it closes the one Explorer made for a
-/// double-click, and clears the standard handles so a terminal opened later
-/// uses its own console (`terminal::open`).
+/// Windows: `escher.exe` is a GUI program, so a double-click shows no
+/// console. Run from `escher.com` its standard handles are that console's;
+/// run by itself from cmd or PowerShell with a subcommand it has none, so
+/// it writes to the console of whoever started it (which does not wait:
+/// that is what `escher.com` is for).
+#[cfg(windows)]
+fn join_parent_console() {
+    use windows_sys::Win32::System::Console::{
+        ATTACH_PARENT_PROCESS, AttachConsole, GetStdHandle, STD_OUTPUT_HANDLE,
+    };
+    // SAFETY: plain calls with constants; a null handle means none was given.
+    unsafe {
+        if GetStdHandle(STD_OUTPUT_HANDLE).is_null() {
+            AttachConsole(ATTACH_PARENT_PROCESS);
+        }
+    }
+}
+
+#[cfg(not(windows))]
+fn join_parent_console() {}
+
+/// Windows: once the window is up the console has no use. Clearing the
+/// standard handles makes a terminal opened later use its own console
+/// (`terminal::open`) rather than the one `escher.com` ran in.
 #[cfg(windows)]
 fn leave_console() {
     use windows_sys::Win32::System::Console::{
@@ -194,6 +217,9 @@ fn leave_console() {}
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    if std::env::args_os().len() > 1 {
+        join_parent_console();
+    }
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Profiles { json }) => return escher::cli::run_profiles(json),
@@ -334,37 +360,71 @@ fn main() -> ExitCode {
         viewport,
         ..Default::default()
     };
-    let store = Store::new(dir);
-    match eframe::run_native(
-        "Escher",
-        options,
-        Box::new(move |cc| {
-            // The window exists: errors before this still reached the console.
-            leave_console();
-            let app = EscherApp::new(background, store);
-            if let Some(instance) = instance {
-                let (raise, ctx) = (app.raise_signal(), cc.egui_ctx.clone());
-                instance.serve(move || {
-                    raise.store(true, std::sync::atomic::Ordering::Relaxed);
-                    ctx.request_repaint();
-                });
+    open_window(&options, (background, Store::new(dir), instance), started)
+}
+
+type Parts = (Background, Store, Option<escher::single_instance::Instance>);
+
+/// Open the window with the first renderer that works (`renderer`).
+fn open_window(
+    options: &eframe::NativeOptions,
+    parts: Parts,
+    started: std::time::Instant,
+) -> ExitCode {
+    let parts = std::rc::Rc::new(std::cell::RefCell::new(Some(parts)));
+    let mut error = String::new();
+    for backends in escher::renderer::attempts(eframe::wgpu::Backends::from_env()) {
+        let options = escher::renderer::options(options, backends);
+        let mine = parts.clone();
+        let result = eframe::run_native(
+            "Escher",
+            options,
+            Box::new(move |cc| match mine.borrow_mut().take() {
+                Some(parts) => Ok(Box::new(make_app(cc, parts, started))),
+                None => Err("the window was already made".into()),
+            }),
+        );
+        match result {
+            Ok(()) => return ExitCode::SUCCESS,
+            // This renderer failed before the app was made: try the next.
+            Err(eframe::Error::Wgpu(e)) if parts.borrow().is_some() => error = e.to_string(),
+            Err(e) => {
+                error = e.to_string();
+                break;
             }
-            let traced = std::env::var_os("ESCHER_TRACE_STARTUP").is_some();
-            Ok(Box::new(if traced {
-                app.trace_startup(started)
-            } else {
-                app
-            }))
-        }),
-    ) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!(
-                "escher: the window could not open: {e}\n\
-                 On Linux this needs a graphical session (X11 or Wayland) with OpenGL; check DISPLAY or WAYLAND_DISPLAY."
-            );
-            ExitCode::FAILURE
         }
+    }
+    eprintln!(
+        "escher: the window could not open: {error}\n\
+         On Linux this needs a graphical session (X11 or Wayland) with OpenGL; check DISPLAY or WAYLAND_DISPLAY."
+    );
+    ExitCode::FAILURE
+}
+
+fn make_app(
+    cc: &eframe::CreationContext<'_>,
+    parts: Parts,
+    started: std::time::Instant,
+) -> EscherApp {
+    let (background, store, instance) = parts;
+    let traced = std::env::var_os("ESCHER_TRACE_STARTUP").is_some();
+    // The window exists: errors before this still reached the console,
+    // and a trace goes on reaching it.
+    if !traced {
+        leave_console();
+    }
+    let app = EscherApp::new(background, store);
+    if let Some(instance) = instance {
+        let (raise, ctx) = (app.raise_signal(), cc.egui_ctx.clone());
+        instance.serve(move || {
+            raise.store(true, std::sync::atomic::Ordering::Relaxed);
+            ctx.request_repaint();
+        });
+    }
+    if traced {
+        app.trace_startup(started)
+    } else {
+        app
     }
 }
 

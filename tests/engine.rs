@@ -32,3 +32,6 @@ mod sso_writes;
 mod terminal;
 #[path = "engine/watch.rs"]
 mod watch;
+#[cfg(target_os = "linux")]
+#[path = "engine/wine.rs"]
+mod wine;

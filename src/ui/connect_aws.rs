@@ -93,8 +93,10 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         callout(ui, Callout::Warning, |ui| {
             paragraph(
                 ui,
-                "Access keys are long-lived credentials stored in ~/.aws/credentials. Prefer SSO when possible. \
-                 If you must use access keys, attach the minimum read-only policy below — not AdministratorAccess.",
+                &format!(
+                    "Access keys are long-lived credentials stored in {CREDENTIALS_FILE}. Prefer SSO when possible. \
+                     If you must use access keys, attach the minimum read-only policy below — not AdministratorAccess."
+                ),
             );
         });
         ui.add_space(space::S);
@@ -238,6 +240,23 @@ fn cli_status(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
     action
 }
 
+/// Where the AWS CLI keeps access keys, as the user's shell writes it.
+const CREDENTIALS_FILE: &str = if cfg!(windows) {
+    r"%USERPROFILE%\.aws\credentials"
+} else {
+    "~/.aws/credentials"
+};
+
+/// The step asks for a name first: the field has the keyboard when the
+/// window opens on it, so typing starts at once (and Enter is Re-check).
+fn take_keyboard_once(ui: &Ui, field: &egui::Response) {
+    let asked = field.id.with("focused-once");
+    if ui.data(|d| d.get_temp::<bool>(asked).is_none()) {
+        ui.data_mut(|d| d.insert_temp(asked, true));
+        field.request_focus();
+    }
+}
+
 fn name_field(ui: &mut Ui, wizard: &mut Wizard) -> bool {
     let mut submit = false;
     ui.horizontal(|ui| {
@@ -252,6 +271,7 @@ fn name_field(ui: &mut Ui, wizard: &mut Wizard) -> bool {
             )
             .labelled_by(label.id);
         submit = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        take_keyboard_once(ui, &resp);
         if wizard.discovery().is_some_and(|d| !d.profiles.is_empty()) {
             let picker = egui::ComboBox::from_id_salt("pick-profile")
                 .selected_text("Pick an existing profile")

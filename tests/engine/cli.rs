@@ -356,3 +356,31 @@ fn escher_check_trusts_each_profiles_own_ca_bundle() {
     );
     assert_eq!(by_name("prod")["case"], "network", "{}", by_name("prod"));
 }
+
+#[test]
+fn the_console_twin_runs_escher_and_returns_its_exit_status() {
+    let (aws, home, cfg) = setup();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_escher-console"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("ESCHER_CONFIG_DIR", cfg.path())
+            .env("AWS_ENDPOINT_URL", &aws.url)
+            .output()
+            .expect("escher-console runs")
+    };
+    let o = run(&["check", "prod"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout(&o).starts_with("prod  pass"), "{}", stdout(&o));
+    assert_eq!(run(&["check", "old"]).status.code(), Some(1));
+    let o = run(&["check", "--timeout", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--timeout"));
+}

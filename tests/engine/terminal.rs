@@ -574,8 +574,9 @@ fn hostile_names_are_refused_and_quoting_alone_would_hold() {
 }
 
 /// The shells a user's terminal may start, with the flag that skips their
-/// own start-up files. fish, bash and sh must be here in CI (.ci/run
-/// installs fish); zsh is tried where it is installed.
+/// own start-up files. fish, bash and sh must be here in CI (scripts/test.sh
+/// installs fish, and the macOS workflow Homebrew's); zsh is tried where it
+/// is installed.
 const SHELLS: &[(&str, &[&str], bool)] = &[
     ("sh", &[], true),
     ("bash", &["--norc", "--noprofile"], true),
@@ -584,7 +585,7 @@ const SHELLS: &[(&str, &[&str], bool)] = &[
 ];
 
 fn installed(shell: &str) -> Option<PathBuf> {
-    ["/bin", "/usr/bin"]
+    ["/bin", "/usr/bin", "/opt/homebrew/bin", "/usr/local/bin"]
         .iter()
         .map(|d| Path::new(d).join(shell))
         .find(|p| p.exists())
