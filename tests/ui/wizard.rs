@@ -500,7 +500,11 @@ fn the_wizard_works_from_the_keyboard() {
     );
     h.key_press(egui::Key::Enter);
     settle(&mut h);
-    assert!(h.query_by_label("Profile name").is_some());
+    assert!(
+        h.get_by_role_and_label(Role::TextInput, "Profile name")
+            .is_focused(),
+        "the name field has the keyboard when Connect AWS opens"
+    );
     // Type a name, Enter runs Re-check.
     type_name(&mut h, "prod-admin");
     h.key_press(egui::Key::Enter);
