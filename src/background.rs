@@ -31,8 +31,7 @@ pub fn new_runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// Called after a result is sent, so an idle window repaints to show it.
-pub type Wake = Arc<dyn Fn() + Send + Sync>;
+pub use crate::wake::Wake;
 
 pub enum Event {
     Checked(Box<CheckReport>),

@@ -22,6 +22,7 @@ pub mod terminal;
 pub mod time_words;
 pub mod ui;
 pub mod url_host;
+pub mod wake;
 pub mod watch;
 pub mod wizard;
 

@@ -15,7 +15,7 @@
 //! file systems, the Windows side of WSL), the folders are polled instead.
 
 use crate::aws::env::AwsEnv;
-use crate::background::Wake;
+use crate::wake::Wake;
 use notify::{EventHandler, RecommendedWatcher, RecursiveMode, Watcher, WatcherKind};
 use notify_debouncer_mini::{Config, DebounceEventResult, Debouncer, new_debouncer_opt};
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,7 +2,7 @@
 //! classifying each one the way the SDK decides which credentials to use.
 
 use super::env::AwsEnv;
-pub use super::sections::{ProfileSources, SourceFile};
+pub use super::sections::{FileProblem, ProfileSources, SourceFile};
 use super::sso_cache::TokenStatus;
 use crate::block_on::block_on;
 use aws_config::profile::{Profile, ProfileSet};
@@ -10,7 +10,6 @@ use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::Fs;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 /// How a profile gets its credentials, in the SDK's order of precedence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,14 +101,6 @@ impl ProfileInfo {
             _ => None,
         }
     }
-}
-
-/// A config or credentials file that could not be used.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileProblem {
-    pub path: PathBuf,
-    /// The parser's words, which name the line.
-    pub message: String,
 }
 
 #[derive(Clone, Debug, Default)]

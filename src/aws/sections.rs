@@ -8,7 +8,6 @@
 //! loader just those, verbatim, resolves exactly what the full files would.
 
 use super::env::AwsEnv;
-use super::profiles::FileProblem;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::Fs;
 use std::collections::{HashMap, HashSet};
@@ -16,6 +15,14 @@ use std::ffi::OsString;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::OnceLock;
+
+/// A config or credentials file that could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileProblem {
+    pub path: PathBuf,
+    /// The parser's words, which name the line.
+    pub message: String,
+}
 
 /// One file's bytes, as read.
 #[derive(Clone, Debug, Default)]
