@@ -471,11 +471,18 @@ fn rejected_fix(s: &Subject<'_>) -> (String, Option<String>) {
 
 fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
     let detail = if f.detail.is_empty() {
-        f.message.clone()
+        &f.message
     } else {
-        f.detail.clone()
+        &f.detail
     };
-    let case = match (f.stage, f.code.as_deref(), f.status) {
+    let case = sdk_case(f, detail);
+    reach_or_keys(s, case, detail).unwrap_or_else(|| sign_in_or_setup(s, f, case, detail))
+}
+
+/// Which case an SDK failure is: by stage, AWS's error code and status,
+/// then the words.
+fn sdk_case(f: &SdkFailure, detail: &str) -> Case {
+    match (f.stage, f.code.as_deref(), f.status) {
         (Stage::Timeout, _, _) => Case::Timeout,
         (Stage::Service, Some("InvalidClientTokenId"), _) => Case::InvalidClientToken,
         (Stage::Service, Some("SignatureDoesNotMatch"), _) if is_skew(&f.message) => {
@@ -487,34 +494,38 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
         // GetCallerIdentity needs no permission: a 403 means the
         // credentials themselves were refused.
         (Stage::Service | Stage::Response, None, Some(403)) => Case::InvalidClientToken,
-        (Stage::Io, _, _) => text_case(&detail)
+        (Stage::Io, _, _) => text_case(detail)
             .filter(|c| *c == Case::Timeout)
             .unwrap_or(Case::Network),
         (Stage::Construction, _, _) if detail.contains("region") => Case::MissingRegion,
-        _ => text_case(&detail).unwrap_or(Case::Unknown),
-    };
+        _ => text_case(detail).unwrap_or(Case::Unknown),
+    }
+}
+
+/// AWS could not be reached, or refused the keys or the clock.
+fn reach_or_keys(s: &Subject<'_>, case: Case, detail: &str) -> Option<Diagnosis> {
     let command = |c: String| Some(c);
-    match case {
+    Some(match case {
         Case::Timeout => d(
             case,
             "AWS did not answer in time",
             format!("No answer from AWS within {} s.", s.timeout.as_secs()),
             "Check your network, VPN or proxy (HTTPS_PROXY), then click Re-check. To try the same call outside Escher:".into(),
             command(s.get_caller_identity()),
-            detail,
+            detail.to_owned(),
         ),
         Case::Network => d(
             case,
             "Escher could not reach AWS",
-            network_words(&detail),
-            network_fix(&detail),
+            network_words(detail),
+            network_fix(detail),
             command(s.get_caller_identity()),
-            detail,
+            detail.to_owned(),
         ),
         Case::InvalidClientToken => {
             let (fix, cmd) = rejected_fix(s);
             d(case, "AWS rejected the credentials (InvalidClientTokenId)",
-              format!("AWS does not recognise the credentials of profile {}.", s.profile), fix, cmd, detail)
+              format!("AWS does not recognise the credentials of profile {}.", s.profile), fix, cmd, detail.to_owned())
         }
         Case::SignatureMismatch => d(
             case,
@@ -522,7 +533,7 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
             format!("AWS knows the access key of {}, but the secret key does not match it.", s.profile),
             "Enter the secret access key again, exactly as issued, then click Re-check.".into(),
             command(s.configure()),
-            detail,
+            detail.to_owned(),
         ),
         Case::ClockSkew => d(
             case,
@@ -530,20 +541,28 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
             "AWS refused the request because the computer's clock differs too much from the real time.".into(),
             "Turn on automatic date and time in your system settings, then click Re-check.".into(),
             None,
-            detail,
+            detail.to_owned(),
         ),
         Case::ExpiredToken => {
             let (fix, cmd) = rejected_fix(s);
             d(case, "The temporary credentials have expired (ExpiredToken)",
-              format!("The session credentials of {} are past their expiry time.", s.profile), fix, cmd, detail)
+              format!("The session credentials of {} are past their expiry time.", s.profile), fix, cmd, detail.to_owned())
         }
+        _ => return None,
+    })
+}
+
+/// The SSO sign-in, or the profile's own set-up, is what failed.
+fn sign_in_or_setup(s: &Subject<'_>, f: &SdkFailure, case: Case, detail: &str) -> Diagnosis {
+    let command = |c: String| Some(c);
+    match case {
         Case::SsoTokenExpired => d(
             case,
             "Your SSO session has expired",
             format!("The SSO sign-in for {} has expired and cannot be refreshed.", s.profile),
             "Sign in again; a browser window opens for your identity provider. Then click Re-check.".into(),
             command(s.sso_login()),
-            detail,
+            detail.to_owned(),
         ),
         Case::SsoTokenMissing => d(
             case,
@@ -551,7 +570,7 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
             format!("There is no SSO sign-in for {} on this computer.", s.profile),
             "Run the sign-in command, then click Re-check.".into(),
             command(s.sso_login()),
-            detail,
+            detail.to_owned(),
         ),
         Case::SsoNoAccess => d(
             case,
@@ -561,7 +580,7 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
              assign you to an account and role. If you do have access, run the setup again and pick that role."
                 .into(),
             command(s.cmd(&["aws", "configure", "sso"])),
-            detail,
+            detail.to_owned(),
         ),
         Case::CredentialProcessFailed => d(
             case,
@@ -569,7 +588,7 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
             process_words(s.profile, &f.message),
             "Run the program in a terminal to see its error, fix it, then click Re-check.".into(),
             command(s.get_caller_identity()),
-            detail,
+            detail.to_owned(),
         ),
         Case::ProfileNotFound => d(
             case,
@@ -577,7 +596,7 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
             f.message.clone(),
             "Confirm the profile names with aws configure list-profiles.".into(),
             command("aws configure list-profiles".into()),
-            detail,
+            detail.to_owned(),
         ),
         Case::ProfileUnusable => d(
             case,
@@ -585,7 +604,7 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
             f.message.clone(),
             "Edit the source_profile entries so the chain ends at a profile with credentials.".into(),
             command("aws configure list-profiles".into()),
-            detail,
+            detail.to_owned(),
         ),
         Case::MissingRegion => d(
             case,
@@ -593,15 +612,15 @@ fn sdk(s: &Subject<'_>, f: &SdkFailure) -> Diagnosis {
             format!("Profile {} names no region, and AWS needs one for this call.", s.profile),
             "Set a region for the profile (for example us-east-1), then click Re-check.".into(),
             command(s.cmd(&["aws", "configure", "set", "region", "us-east-1"])),
-            detail,
+            detail.to_owned(),
         ),
         _ => d(
             Case::Unknown,
             "The check failed",
-            if f.message.trim().is_empty() { detail.clone() } else { f.message.clone() },
+            if f.message.trim().is_empty() { detail.to_owned() } else { f.message.clone() },
             "Run the same call in a terminal to see what the AWS CLI says, then click Re-check.".into(),
             command(s.get_caller_identity()),
-            detail,
+            detail.to_owned(),
         ),
     }
 }

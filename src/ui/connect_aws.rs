@@ -47,17 +47,37 @@ pub struct View<'a> {
 }
 
 pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
+    intro(ui, v.wizard.method);
+    let signed = match v.wizard.method {
+        Method::Sso => sign_in_here(ui, v.wizard, v.sign_in),
+        Method::AccessKeys => None,
+    };
+    let (submit, cli) = card(ui, |ui| {
+        let submit = name_field(ui, v.wizard);
+        (submit, cli_status(ui, v.wizard))
+    });
+    ui.add_space(space::S);
+    if v.wizard.method == Method::AccessKeys {
+        access_keys_warning(ui);
+    }
+    let commands = commands(ui, &v);
+    let recheck = recheck_row(ui, &v, submit);
+    let results = results(ui, &v);
+    // One click per frame: whichever part was clicked.
+    [signed, cli, commands, recheck, results]
+        .into_iter()
+        .flatten()
+        .last()
+}
+
+fn intro(ui: &mut Ui, method: Method) {
     ui.horizontal(|ui| {
         screen_title(ui, "Connect AWS");
-        pill(
-            ui,
-            Tone::Info,
-            &format!("Method: {}", v.wizard.method.label()),
-        );
+        pill(ui, Tone::Info, &format!("Method: {}", method.label()));
     });
     paragraph(
         ui,
-        match v.wizard.method {
+        match method {
             Method::Sso => {
                 "If your AWS Organization uses IAM Identity Center (formerly AWS SSO), this is the safest path — no \
                  long-lived access keys, session length governed by your security team's policy, and credential \
@@ -69,39 +89,41 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         },
     );
     ui.add_space(space::M);
-    let mut signed = None;
-    if v.wizard.method == Method::Sso {
-        let sessions = v
-            .wizard
-            .discovery()
-            .map(|d| d.sso_sessions.clone())
-            .unwrap_or_default();
-        signed = super::sso_sign_in::show(ui, v.sign_in, &sessions).map(Action::SignIn);
-        ui.add_space(space::M);
-        section_heading(ui, "Or use the terminal instead");
-        ui.add_space(space::S);
-    }
+}
 
-    let (submit, cli_action) = card(ui, |ui| {
-        let submit = name_field(ui, v.wizard);
-        (submit, cli_status(ui, v.wizard))
-    });
-    let mut action = signed.or(cli_action);
+/// SSO: Sign in here first, then the terminal's way below it.
+fn sign_in_here(
+    ui: &mut Ui,
+    wizard: &Wizard,
+    flow: &mut crate::wizard::sso_sign_in::SignInFlow,
+) -> Option<Action> {
+    let sessions = wizard
+        .discovery()
+        .map(|d| d.sso_sessions.clone())
+        .unwrap_or_default();
+    let action = super::sso_sign_in::show(ui, flow, &sessions).map(Action::SignIn);
+    ui.add_space(space::M);
+    section_heading(ui, "Or use the terminal instead");
     ui.add_space(space::S);
+    action
+}
 
-    if v.wizard.method == Method::AccessKeys {
-        callout(ui, Callout::Warning, |ui| {
-            paragraph(
-                ui,
-                &format!(
-                    "Access keys are long-lived credentials stored in {CREDENTIALS_FILE}. Prefer SSO when possible. \
-                     If you must use access keys, attach the minimum read-only policy below — not AdministratorAccess."
-                ),
-            );
-        });
-        ui.add_space(space::S);
-    }
+fn access_keys_warning(ui: &mut Ui) {
+    callout(ui, Callout::Warning, |ui| {
+        paragraph(
+            ui,
+            &format!(
+                "Access keys are long-lived credentials stored in {CREDENTIALS_FILE}. Prefer SSO when possible. \
+                 If you must use access keys, attach the minimum read-only policy below — not AdministratorAccess."
+            ),
+        );
+    });
+    ui.add_space(space::S);
+}
 
+/// The numbered commands with Open Terminal, then the naming tip.
+fn commands(ui: &mut Ui, v: &View<'_>) -> Option<Action> {
+    let mut action = None;
     let enabled = v.wizard.commands_enabled();
     let steps = v.wizard.command_steps();
     if !steps.is_empty() {
@@ -149,10 +171,16 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
              audit-readonly.",
         );
     }
+    action
+}
 
+/// Re-check (or Enter in the name field), and what it waits for.
+fn recheck_row(ui: &mut Ui, v: &View<'_>, submit: bool) -> Option<Action> {
+    let mut action = None;
+    let no_commands = v.wizard.command_steps().is_empty();
     ui.add_space(space::L);
     ui.horizontal(|ui| {
-        let can = enabled && !v.checking;
+        let can = v.wizard.commands_enabled() && !v.checking;
         if recheck_button(ui, can, v.checking).clicked() || (can && submit) {
             action = Some(Action::Recheck);
         }
@@ -161,7 +189,7 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
                 ui,
                 &format!("Checking {} with AWS STS…", v.wizard.name_input),
             );
-        } else if v.wizard.current_report().is_none() && steps.is_empty() {
+        } else if v.wizard.current_report().is_none() && no_commands {
             caption(ui, "Click Re-check to check this profile as it is.");
         } else if v.wizard.current_report().is_none() {
             caption(
@@ -176,24 +204,24 @@ pub fn show(ui: &mut Ui, v: View<'_>) -> Option<Action> {
         }
     });
     ui.add_space(space::S);
-    if !v.checking
-        && let Some(report) = v.wizard.current_report()
-        && let Some(a) = verdict(ui, v.wizard, report, v.copied)
-    {
-        action = Some(a);
-    }
-    if !v.checking
-        && let Some(report) = v.wizard.current_report().filter(|r| r.passed())
-    {
-        let view = super::permissions::View::of(v.wizard, &report.profile);
-        if let Some(a) = super::permissions::show(ui, view) {
-            action = Some(Action::Permissions(a));
+    action
+}
+
+/// The verdict, then Check permissions once it passed, then the profiles
+/// connected so far.
+fn results(ui: &mut Ui, v: &View<'_>) -> Option<Action> {
+    let mut action = None;
+    let report = v.wizard.current_report().filter(|_| !v.checking);
+    if let Some(report) = report {
+        action = verdict(ui, v.wizard, report, v.copied);
+        if report.passed() {
+            let view = super::permissions::View::of(v.wizard, &report.profile);
+            action = super::permissions::show(ui, view)
+                .map(Action::Permissions)
+                .or(action);
         }
     }
-    if let Some(a) = connected_so_far(ui, v.wizard) {
-        action = Some(a);
-    }
-    action
+    connected_so_far(ui, v.wizard).or(action)
 }
 
 fn cli_status(ui: &mut Ui, wizard: &Wizard) -> Option<Action> {
