@@ -176,6 +176,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)] // Unix paths and PATH syntax
     fn finder_path_is_widened_with_the_usual_folders() {
         let launchd: OsString = "/usr/bin:/bin:/usr/sbin:/sbin".into();
         let dirs = search_dirs(

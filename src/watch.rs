@@ -423,6 +423,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)] // Unix paths and PATH syntax
     fn the_folders_of_both_files_and_the_token_cache_are_watched() {
         let t = Targets::of(&env(&[("HOME", "/h")]));
         let all = t.watch_list(&|_| true);
@@ -434,6 +435,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)] // Unix paths and PATH syntax
     fn file_variables_move_the_watch() {
         let t = Targets::of(&env(&[
             ("HOME", "/h"),
@@ -450,6 +452,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)] // Unix paths and PATH syntax
     fn a_missing_folder_is_watched_through_its_nearest_existing_parent() {
         let t = Targets::of(&env(&[("HOME", "/h")]));
         let only_home = t.watch_list(&|p| p == Path::new("/h") || p == Path::new("/"));
@@ -464,6 +467,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)] // Unix paths and PATH syntax
     fn only_the_files_and_tokens_matter_not_their_neighbours() {
         let t = Targets::of(&env(&[("HOME", "/h")]));
         assert!(t.matters(Path::new("/h/.aws/config")));

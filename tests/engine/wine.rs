@@ -670,3 +670,29 @@ fn the_installer_installs_for_this_user_and_the_uninstaller_leaves_nothing() {
             .success()
     );
 }
+
+/// The library's own unit tests, built for Windows (`.ci/run` names the
+/// program in `ESCHER_WINDOWS_LIB_TESTS`), pass under Wine.
+#[test]
+fn the_librarys_unit_tests_pass_on_windows() {
+    let Some(p) = prefix() else { return };
+    let Some(exe) = std::env::var_os("ESCHER_WINDOWS_LIB_TESTS") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the library's tests under Wine: set ESCHER_WINDOWS_LIB_TESTS"
+        );
+        eprintln!(
+            "skipped: set ESCHER_WINDOWS_LIB_TESTS to the Windows build of the library's tests"
+        );
+        return;
+    };
+    let o = p
+        .command(WINE)
+        .arg(exe)
+        .args(["--test-threads", "2"])
+        .output()
+        .expect("wine64 runs");
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}\n{}", text(&o.stderr));
+    assert!(out.contains("test result: ok."), "{out}");
+}
