@@ -202,8 +202,17 @@ fn stand_in_aws() -> FakeAws {
     aws
 }
 
+/// The image data of an `.ico` file's last (largest) image.
+fn largest_icon_image(ico: &[u8]) -> &[u8] {
+    let count = u16::from_le_bytes([ico[4], ico[5]]) as usize;
+    let entry = &ico[6 + 16 * (count - 1)..6 + 16 * count];
+    let size = u32::from_le_bytes(entry[8..12].try_into().unwrap()) as usize;
+    let at = u32::from_le_bytes(entry[12..16].try_into().unwrap()) as usize;
+    &ico[at..at + size]
+}
+
 #[test]
-fn the_programs_are_a_gui_program_and_its_console_twin() {
+fn the_programs_are_a_gui_program_and_its_console_twin_with_escher_s_icon() {
     let Some(p) = prefix() else { return };
     assert_eq!(subsystem(&p.bin.join("escher.exe")), 2, "escher.exe: GUI");
     assert_eq!(
@@ -211,6 +220,15 @@ fn the_programs_are_a_gui_program_and_its_console_twin() {
         3,
         "escher.com: console"
     );
+    // Explorer and the taskbar show the icon the program carries.
+    let ico = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/icons/escher.ico");
+    let ico = std::fs::read(ico).unwrap();
+    let image = largest_icon_image(&ico);
+    for exe in ["escher.exe", "escher-console.exe"] {
+        let bytes = std::fs::read(p.bin.join(exe)).unwrap();
+        let carries = bytes.windows(image.len()).any(|w| w == image);
+        assert!(carries, "{exe} carries Escher's icon");
+    }
 }
 
 #[test]
