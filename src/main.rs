@@ -394,12 +394,33 @@ fn open_window(
             }
         }
     }
-    eprintln!(
-        "escher: the window could not open: {error}\n\
-         On Linux this needs a graphical session (X11 or Wayland) with OpenGL; check DISPLAY or WAYLAND_DISPLAY."
-    );
+    eprintln!("escher: the window could not open: {error}\n{WINDOW_HINT}");
+    say_in_a_dialog(&error);
     ExitCode::FAILURE
 }
+
+const WINDOW_HINT: &str = if cfg!(windows) {
+    "Update the graphics driver, or start Escher with WGPU_BACKEND set to dx12, vulkan or gl."
+} else {
+    "On Linux this needs a graphical session (X11 or Wayland) with OpenGL; check DISPLAY or WAYLAND_DISPLAY."
+};
+
+/// Windows: a double-click has no console to read, so the failure is also
+/// said in a dialog.
+#[cfg(windows)]
+fn say_in_a_dialog(error: &str) {
+    rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title("Escher could not open its window")
+        .set_description(format!(
+            "The graphics driver could not draw Escher's window ({error}).\n\n{WINDOW_HINT}"
+        ))
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
+}
+
+#[cfg(not(windows))]
+fn say_in_a_dialog(_: &str) {}
 
 fn make_app(
     cc: &eframe::CreationContext<'_>,

@@ -333,7 +333,9 @@ fn az_cmd(p: &Prefix) -> PathBuf {
     let dir = p.profile_dir().join("Azure CLI");
     std::fs::create_dir_all(&dir).unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/az");
-    let mut script = String::from("@echo off\r\necho %*>> \"%~dp0calls\"\r\n");
+    // Escher runs two az at once: each reply leaves its own mark (a shared
+    // log would lose a line when both append at the same moment).
+    let mut script = String::from("@echo off\r\n");
     for (args, case) in [
         ("version -o json", "version"),
         ("cloud show -o json", "cloud-show-public"),
@@ -347,13 +349,13 @@ fn az_cmd(p: &Prefix) -> PathBuf {
         }
         let exit = std::fs::read_to_string(fixtures.join(case).join("exit")).unwrap();
         script.push_str(&format!(
-            "if \"%*\"==\"{args}\" (\r\n  type \"%~dp0{case}.stdout\"\r\n  type \"%~dp0{case}.stderr\" 1>&2\r\n  exit /b {}\r\n)\r\n",
+            "if \"%*\"==\"{args}\" (\r\n  type nul > \"%~dp0ran-{case}\"\r\n  type \"%~dp0{case}.stdout\"\r\n  type \"%~dp0{case}.stderr\" 1>&2\r\n  exit /b {}\r\n)\r\n",
             exit.trim()
         ));
     }
     script.push_str("echo ERROR: the stand-in az was asked for: %* 1>&2\r\nexit /b 64\r\n");
     std::fs::write(dir.join("az.cmd"), script).unwrap();
-    let _ = std::fs::remove_file(dir.join("calls"));
+    let _ = std::fs::remove_file(dir.join("ran-not-signed-in-list"));
     dir
 }
 
@@ -372,8 +374,10 @@ fn azure_runs_az_cmd_from_path_and_says_how_to_sign_in() {
     let (out, err) = (text(&o.stdout), text(&o.stderr));
     assert_eq!(levels(&o), [1], "{out}\n{err}");
     assert!(err.contains("az login"), "the command to run: {err}");
-    let calls = std::fs::read_to_string(dir.join("calls")).unwrap_or_default();
-    assert!(calls.contains("account list --all -o json"), "{calls}");
+    assert!(
+        dir.join("ran-not-signed-in-list").exists(),
+        "az account list --all -o json ran"
+    );
 }
 
 /// Wait for `f` to hold, up to `limit`.
@@ -713,4 +717,40 @@ fn the_librarys_unit_tests_pass_on_windows() {
     let out = text(&o.stdout);
     assert!(o.status.success(), "{out}\n{}", text(&o.stderr));
     assert!(out.contains("test result: ok."), "{out}");
+}
+
+#[test]
+fn a_window_that_cannot_be_drawn_is_said_in_a_dialog() {
+    let Some(p) = prefix() else { return };
+    std::fs::create_dir_all(p.settings_dir()).unwrap();
+    let x = Display::start();
+    // DX12 alone: under Wine its device is lost at once.
+    let mut app = p
+        .command(WINE)
+        .arg(format!(r"{TOOLS}\escher.exe"))
+        .env("DISPLAY", &x.name)
+        .env("WGPU_BACKEND", "dx12")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("wine64 runs");
+    let mut dialog = String::new();
+    let shown = wait_for(Duration::from_secs(60), || {
+        dialog = x.xdotool(&["search", "--name", "^Escher could not open its window$"]);
+        !dialog.is_empty()
+    });
+    x.screenshot(&keep("window-failed-dialog.png"));
+    if shown {
+        x.xdotool(&["windowactivate", "--sync", dialog.lines().next().unwrap()]);
+        x.xdotool(&["key", "Return"]);
+    }
+    let ended = wait_for(Duration::from_secs(20), || {
+        matches!(app.try_wait(), Ok(Some(_)))
+    });
+    let _ = app.kill();
+    let o = app.wait_with_output().unwrap();
+    assert!(shown, "a dialog says the window could not open");
+    assert!(ended, "OK ends Escher");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("escher: the window could not open"));
 }
