@@ -68,18 +68,48 @@ Section "Escher" SecApp
 SectionEnd
 
 Section /o "Add escher to PATH (for cmd and PowerShell)" SecPath
-  ReadRegStr $0 HKCU "Environment" "Path"
-  ${StrStr} $1 ";$0;" ";$INSTDIR;"
-  ${If} $1 == ""
-    ${If} $0 == ""
+  ; A string holds NSIS_MAX_STRLEN characters: a longer PATH reads as
+  ; empty (with the error flag), and writing that back would erase it.
+  Call ReadUserPath
+  ${If} $0 == "long"
+    MessageBox MB_ICONINFORMATION "Your PATH is too long for the installer to change safely, so it was left as it is. To run escher from cmd, add this folder to it yourself: $INSTDIR" /SD IDOK
+    Return
+  ${EndIf}
+  ${StrStr} $2 ";$1;" ";$INSTDIR;"
+  ${If} $2 == ""
+    ${If} $1 == ""
       WriteRegExpandStr HKCU "Environment" "Path" "$INSTDIR"
     ${Else}
-      WriteRegExpandStr HKCU "Environment" "Path" "$0;$INSTDIR"
+      WriteRegExpandStr HKCU "Environment" "Path" "$1;$INSTDIR"
     ${EndIf}
     WriteRegDWORD HKCU "Software\Escher" "AddedToPath" 1
     SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=2000
   ${EndIf}
 SectionEnd
+
+; $0: "ok" and $1 the user's PATH ("" when there is none), or "long" when
+; it exists but is too long to read whole (or to add to).
+!macro READ_USER_PATH un
+Function ${un}ReadUserPath
+  StrCpy $0 "ok"
+  ClearErrors
+  ReadRegStr $1 HKCU "Environment" "Path"
+  ${If} ${Errors}
+    StrCpy $1 ""
+    StrCpy $3 0
+    ${Do}
+      EnumRegValue $2 HKCU "Environment" $3
+      ${IfThen} $2 == "" ${|} ${ExitDo} ${|}
+      ${IfThen} $2 == "Path" ${|} StrCpy $0 "long" ${|}
+      IntOp $3 $3 + 1
+    ${Loop}
+  ${EndIf}
+  StrLen $2 "$1;$INSTDIR"
+  ${IfThen} $2 >= ${NSIS_MAX_STRLEN} ${|} StrCpy $0 "long" ${|}
+FunctionEnd
+!macroend
+!insertmacro READ_USER_PATH ""
+!insertmacro READ_USER_PATH "un."
 
 LangString DESC_App ${LANG_ENGLISH} "The Escher window, the escher command line and a Start-menu entry."
 LangString DESC_Path ${LANG_ENGLISH} "Type escher in a new cmd or PowerShell window to run it."
@@ -106,14 +136,18 @@ Section "Uninstall"
   Delete "$SMPROGRAMS\Escher.lnk"
   ReadRegDWORD $0 HKCU "Software\Escher" "AddedToPath"
   ${If} $0 == 1
-    ReadRegStr $1 HKCU "Environment" "Path"
-    ${WordReplace} "$1" ";$INSTDIR" "" "+" $2
-    ${If} $2 == "$INSTDIR"
-      DeleteRegValue HKCU "Environment" "Path"
+    Call un.ReadUserPath
+    ${If} $0 == "ok"
+      ${WordReplace} "$1" ";$INSTDIR" "" "+" $2
+      ${If} $2 == "$INSTDIR"
+        DeleteRegValue HKCU "Environment" "Path"
+      ${Else}
+        WriteRegExpandStr HKCU "Environment" "Path" "$2"
+      ${EndIf}
+      SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=2000
     ${Else}
-      WriteRegExpandStr HKCU "Environment" "Path" "$2"
+      MessageBox MB_ICONINFORMATION "Your PATH is too long for the uninstaller to change safely, so it was left as it is; you may remove $INSTDIR from it yourself." /SD IDOK
     ${EndIf}
-    SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=2000
   ${EndIf}
   DeleteRegKey HKCU "${UNINSTALL_KEY}"
   DeleteRegKey HKCU "Software\Escher"

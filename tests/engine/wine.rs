@@ -754,3 +754,44 @@ fn a_window_that_cannot_be_drawn_is_said_in_a_dialog() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("escher: the window could not open"));
 }
+
+#[test]
+fn a_path_too_long_for_the_installer_is_left_as_it_is() {
+    let Some(p) = prefix() else { return };
+    let setup = p.bin.join("Escher-Setup.exe");
+    // Developers' PATHs pass NSIS's 1024 characters; it would read it as empty.
+    let long: Vec<String> = (0..60)
+        .map(|i| format!(r"C:\tools\dev-{i:02}\bin"))
+        .collect();
+    let long = long.join(";");
+    assert!(long.len() > 1100);
+    let key = r"HKCU\Environment";
+    let set = p.wine(
+        &[
+            "reg",
+            "add",
+            key,
+            "/v",
+            "Path",
+            "/t",
+            "REG_EXPAND_SZ",
+            "/d",
+            &long,
+            "/f",
+        ],
+        &[],
+    );
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    let before = reg_query(&p, key, "Path");
+    assert!(before.contains(r"C:\tools\dev-59\bin"), "{before}");
+    let o = p.wine(&[setup.to_str().unwrap(), "/S", "/PATH"], &[]);
+    assert!(o.status.success(), "install: {}", text(&o.stderr));
+    let dir = p.profile_dir().join("AppData/Local/Programs/Escher");
+    assert!(dir.join("escher.com").exists(), "installed all the same");
+    assert_eq!(reg_query(&p, key, "Path"), before, "PATH untouched");
+    let uninstall = format!(r"C:\users\{USER}\AppData\Local\Programs\Escher\Uninstall.exe");
+    assert!(p.wine(&[&uninstall, "/S"], &[]).status.success());
+    assert!(wait_for(Duration::from_secs(30), || !dir.exists()));
+    assert_eq!(reg_query(&p, key, "Path"), before, "PATH untouched");
+    let _ = p.wine(&["reg", "delete", key, "/v", "Path", "/f"], &[]);
+}
