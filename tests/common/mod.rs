@@ -15,7 +15,7 @@ use escher::aws::env::AwsEnv;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -900,21 +900,12 @@ impl Home {
 
     /// Write an SSO token cache file as the AWS CLI does after `aws sso login`.
     pub fn sso_token(&self, key: &str, token: &str, expires_in_secs: i64) -> PathBuf {
-        let expires = std::time::SystemTime::now()
-            .checked_add(Duration::from_secs(expires_in_secs.max(0) as u64))
-            .unwrap()
-            .checked_sub(Duration::from_secs((-expires_in_secs).max(0) as u64))
-            .unwrap();
-        let expires = aws_smithy_types::DateTime::from(expires)
-            .fmt(aws_smithy_types::date_time::Format::DateTime)
-            .unwrap();
-        let path = escher::aws::sso_cache::cache_file(&self.dir.path().join(".aws/sso/cache"), key);
-        std::fs::write(
-            &path,
-            format!(r#"{{"startUrl":"https://example.awsapps.com/start","region":"us-east-1","accessToken":"{token}","expiresAt":"{expires}"}}"#),
+        write_sso_token(
+            &self.dir.path().join(".aws/sso/cache"),
+            key,
+            token,
+            expires_in_secs,
         )
-        .unwrap();
-        path
     }
 
     /// A sign-in as `aws sso login` leaves it when the SSO session can be
@@ -969,6 +960,26 @@ impl Home {
         vars.extend(self.extra.iter().cloned());
         AwsEnv::from_vars(vars)
     }
+}
+
+/// An SSO token cache file in `cache_dir`, as the AWS CLI writes it after
+/// `aws sso login`, expiring `expires_in_secs` from now (past when negative).
+pub fn write_sso_token(cache_dir: &Path, key: &str, token: &str, expires_in_secs: i64) -> PathBuf {
+    let expires = std::time::SystemTime::now()
+        .checked_add(Duration::from_secs(expires_in_secs.max(0) as u64))
+        .unwrap()
+        .checked_sub(Duration::from_secs((-expires_in_secs).max(0) as u64))
+        .unwrap();
+    let expires = aws_smithy_types::DateTime::from(expires)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap();
+    let path = escher::aws::sso_cache::cache_file(cache_dir, key);
+    std::fs::write(
+        &path,
+        format!(r#"{{"startUrl":"https://example.awsapps.com/start","region":"us-east-1","accessToken":"{token}","expiresAt":"{expires}"}}"#),
+    )
+    .unwrap();
+    path
 }
 
 /// A CA made here, and the TLS config of a server for `localhost` it signed.

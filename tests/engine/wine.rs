@@ -115,6 +115,12 @@ impl Prefix {
         self.profile_dir().join("AppData/Roaming/Escher")
     }
 
+    /// Escher's settings file in `%APPDATA%`, as `json`.
+    pub fn settings(&self, json: &str) {
+        std::fs::create_dir_all(self.settings_dir()).unwrap();
+        std::fs::write(self.settings_dir().join("settings.json"), json).unwrap();
+    }
+
     /// Run these batch lines from cmd (in a `.bat`, so each line's
     /// `%errorlevel%` is read after the line before ran), in `TOOLS`.
     pub fn batch(&self, lines: &[&str], env: &[(&str, &str)]) -> Output {
@@ -275,14 +281,9 @@ fn check_with_no_names_checks_the_profiles_switched_on_in_appdata() {
     let aws = stand_in_aws();
     p.aws_file("config", CONFIG);
     p.aws_file("credentials", CREDENTIALS);
-    std::fs::create_dir_all(p.settings_dir()).unwrap();
-    std::fs::write(
-        p.settings_dir().join("settings.json"),
-        r#"{"schema_version":1,"profiles":[
+    p.settings(r#"{"schema_version":1,"profiles":[
             {"name":"prod","enabled":true,"kind":"access_keys","region":null,"identity":null,"verified_at":null},
-            {"name":"dev","enabled":false,"kind":"access_keys","region":null,"identity":null,"verified_at":null}]}"#,
-    )
-    .unwrap();
+            {"name":"dev","enabled":false,"kind":"access_keys","region":null,"identity":null,"verified_at":null}]}"#);
     let o = p.batch(
         &["escher check", "echo errorlevel=%errorlevel%"],
         &[("AWS_ENDPOINT_URL", &aws.url)],
@@ -305,15 +306,7 @@ fn sso_accounts_reads_the_token_cache_under_userprofile() {
     p.aws_file("config", CONFIG);
     p.aws_file("credentials", "");
     let cache = p.profile_dir().join(".aws/sso/cache");
-    let expires =
-        aws_smithy_types::DateTime::from(std::time::SystemTime::now() + Duration::from_secs(3600))
-            .fmt(aws_smithy_types::date_time::Format::DateTime)
-            .unwrap();
-    std::fs::write(
-        escher::aws::sso_cache::cache_file(&cache, "corp"),
-        format!(r#"{{"startUrl":"https://corp.awsapps.com/start","region":"us-east-1","accessToken":"tok","expiresAt":"{expires}"}}"#),
-    )
-    .unwrap();
+    crate::common::write_sso_token(&cache, "corp", "tok", 3600);
     let o = p.batch(
         &["escher sso accounts me", "echo errorlevel=%errorlevel%"],
         &[("AWS_ENDPOINT_URL", &aws.url)],
@@ -545,12 +538,7 @@ fn the_window_opens_and_rechecks_by_itself_when_the_credentials_are_replaced() {
         "credentials",
         "[dev]\naws_access_key_id = AKIAOLD\naws_secret_access_key = x\n",
     );
-    std::fs::create_dir_all(p.settings_dir()).unwrap();
-    std::fs::write(
-        p.settings_dir().join("settings.json"),
-        r#"{"schema_version":1,"step":"connect_aws","method":"AccessKeys","profiles":[]}"#,
-    )
-    .unwrap();
+    p.settings(r#"{"schema_version":1,"step":"connect_aws","method":"AccessKeys","profiles":[]}"#);
     let x = Display::start();
     let log = keep("escher-stderr.txt");
     let mut app = p
